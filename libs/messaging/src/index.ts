@@ -1,0 +1,2 @@
+export * from './kafka-connection';
+export * from './migrations';

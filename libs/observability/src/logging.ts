@@ -1,0 +1,23 @@
+import { type Params } from 'nestjs-pino';
+import { stdTimeFunctions } from 'pino';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Structured JSON logs, one line per event, with the service name and without secrets. */
+export function loggerParams(service: string, level: LogLevel): Params {
+  return {
+    pinoHttp: {
+      level,
+      base: { service },
+      messageKey: 'message',
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label: string) => ({ level: label }) },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["webhook-signature"]'],
+        censor: '[redacted]',
+      },
+      autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+    },
+  };
+}

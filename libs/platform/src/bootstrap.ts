@@ -1,0 +1,62 @@
+import { type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { type ServiceEnv } from './config/service-env';
+import { InvalidConfigurationError, validateEnv } from './config/validate-env';
+
+export interface ServiceDefinition<E extends ServiceEnv> {
+  readonly service: string;
+  readonly envSchema: new () => E;
+  readonly appModule: (env: E) => DynamicModule;
+}
+
+/** Builds the Nest application of a service from validated settings (used by `main.ts` and by tests). */
+export async function createServiceApp<E extends ServiceEnv>(
+  definition: ServiceDefinition<E>,
+  env: E,
+): Promise<INestApplication> {
+  const app = await NestFactory.create(definition.appModule(env), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  return app;
+}
+
+/**
+ * The whole life of a service process: validate the environment (a bad value stops the
+ * boot with exit code 1 and names the variable), start, serve, and on SIGTERM stop taking
+ * work, finish what is in flight and exit, or exit anyway after SHUTDOWN_TIMEOUT_SECONDS.
+ */
+export async function runService<E extends ServiceEnv>(
+  definition: ServiceDefinition<E>,
+  rawEnv: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  let env: E;
+  try {
+    env = validateEnv(definition.envSchema, rawEnv);
+  } catch (error) {
+    if (!(error instanceof InvalidConfigurationError)) throw error;
+    process.stderr.write(`o2c-${definition.service}: ${error.message}\n`);
+    process.exit(1);
+  }
+  const app = await createServiceApp(definition, env);
+  const logger = app.get(Logger);
+  const shutdown = (signal: NodeJS.Signals) => {
+    logger.log(`o2c-${definition.service} received ${signal}, shutting down`);
+    setTimeout(() => {
+      process.stderr.write(
+        `o2c-${definition.service}: shutdown took over ${env.SHUTDOWN_TIMEOUT_SECONDS}s, exiting\n`,
+      );
+      process.exit(1);
+    }, env.SHUTDOWN_TIMEOUT_SECONDS * 1000).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  await app.listen(env.PORT, '0.0.0.0');
+  logger.log(`o2c-${definition.service} listening on port ${env.PORT}`);
+}

@@ -1,0 +1,77 @@
+import { LOG_LEVELS, type LogLevel } from '@o2c/observability';
+import { parseBrokers } from '@o2c/messaging';
+import { resolveDatabaseLocation } from '@o2c/persistence';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  registerDecorator,
+  type ValidationOptions,
+} from 'class-validator';
+
+/** Checks a value with a parser that throws a helpful message. */
+function ParsesWith(parse: (value: string) => unknown, options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) => {
+    let lastError = '';
+    registerDecorator({
+      name: 'parsesWith',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { ...options, message: () => lastError },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'string') {
+            lastError = `${String(propertyName)} must be a string`;
+            return false;
+          }
+          try {
+            parse(value);
+            return true;
+          } catch (error) {
+            lastError = error instanceof Error ? error.message : String(error);
+            return false;
+          }
+        },
+      },
+    });
+  };
+}
+
+/**
+ * Variables every o2c service reads. A service's own `config/env.schema.ts` extends it.
+ * Secrets among them are marked `(secret)` in their description.
+ */
+export abstract class ServiceEnv {
+  /** HTTP port of the service's API and health endpoints. */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT!: number;
+
+  /** PostgreSQL URL: a server (`postgres://user@host:5432`, the service uses its own database on it) or a database. (secret: may hold a password) */
+  @IsString()
+  @IsNotEmpty({ message: 'DATABASE_URL is required, e.g. postgres://postgres@127.0.0.1:5432' })
+  @ParsesWith((v) => resolveDatabaseLocation(v, 'o2c'))
+  DATABASE_URL!: string;
+
+  /** Comma-separated Kafka bootstrap brokers, e.g. `127.0.0.1:9092`. */
+  @IsString()
+  @IsNotEmpty({ message: 'KAFKA_BROKERS is required, e.g. 127.0.0.1:9092' })
+  @ParsesWith(parseBrokers)
+  KAFKA_BROKERS!: string;
+
+  /** Minimum level of the JSON log lines. */
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  /** Seconds a graceful shutdown may take before the process exits anyway. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  SHUTDOWN_TIMEOUT_SECONDS: number = 20;
+}

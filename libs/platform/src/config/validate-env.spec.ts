@@ -1,0 +1,58 @@
+import { IsInt, Min } from 'class-validator';
+import { ServiceEnv } from './service-env';
+import { InvalidConfigurationError, validateEnv } from './validate-env';
+
+class ExampleEnv extends ServiceEnv {
+  override PORT = 3999;
+
+  @IsInt()
+  @Min(1)
+  BATCH_SIZE: number = 100;
+}
+
+const valid = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432', KAFKA_BROKERS: '127.0.0.1:9092' };
+
+function problemsOf(raw: Record<string, string>): readonly string[] {
+  try {
+    validateEnv(ExampleEnv, raw);
+  } catch (error) {
+    if (error instanceof InvalidConfigurationError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe(validateEnv.name, () => {
+  it('applies defaults and converts numbers', () => {
+    const sut = validateEnv(ExampleEnv, { ...valid, BATCH_SIZE: '25' });
+    expect(sut).toBeInstanceOf(ExampleEnv);
+    expect(sut.PORT).toBe(3999);
+    expect(sut.BATCH_SIZE).toBe(25);
+    expect(sut.LOG_LEVEL).toBe('info');
+    expect(sut.SHUTDOWN_TIMEOUT_SECONDS).toBe(20);
+  });
+
+  it('reports every bad variable at once, each by name', () => {
+    const problems = problemsOf({
+      KAFKA_BROKERS: 'kafka',
+      PORT: '70000',
+      LOG_LEVEL: 'loud',
+      BATCH_SIZE: 'many',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('DATABASE_URL is required'),
+        expect.stringContaining('KAFKA_BROKERS must be a comma-separated list of host:port, got "kafka"'),
+        expect.stringMatching(/^PORT must not be greater than 65535/),
+        expect.stringMatching(/^LOG_LEVEL must be one of the following values/),
+        expect.stringMatching(/^BATCH_SIZE must be an integer/),
+      ]),
+    );
+  });
+
+  it('explains a DATABASE_URL that is not a postgres URL', () => {
+    expect(problemsOf({ ...valid, DATABASE_URL: 'mysql://root@db/x' })).toEqual([
+      'DATABASE_URL must be a postgres:// URL, got mysql://',
+    ]);
+  });
+});

@@ -1,0 +1,4 @@
+export * from './infra';
+export * from './service-harness';
+export * from './test-database';
+export * from './service-foundation';

@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process';
+import { Client } from 'pg';
+import { type ServiceDefinition, type ServiceEnv } from '@o2c/platform';
+import { dropDatabase } from '@o2c/persistence';
+import { startServiceForTest } from './service-harness';
+import { uniqueTestDatabase } from './test-database';
+
+interface ProcessResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runMain(
+  mainJs: string,
+  env: NodeJS.ProcessEnv,
+  whenReady?: (child: ReturnType<typeof spawn>, port: number) => Promise<void>,
+) {
+  return new Promise<ProcessResult>((resolve, reject) => {
+    const child = spawn(process.execPath, [mainJs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let readyCalled = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const m = /listening on port (\d+)/.exec(stdout);
+      if (m && whenReady && !readyCalled) {
+        readyCalled = true;
+        whenReady(child, Number(m[1])).catch(reject);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * What every service promises from its first day, checked against the real PostgreSQL
+ * and Kafka: it migrates its own database, reports live and ready, says not ready without
+ * Kafka, refuses a bad environment by name with exit code 1, and stops cleanly on SIGTERM.
+ */
+export function describeServiceFoundation<E extends ServiceEnv>(
+  definition: ServiceDefinition<E>,
+  mainJs: string,
+): void {
+  describe(`${definition.service} service foundation`, () => {
+    it('creates and migrates its own database, and is live and ready with PostgreSQL and Kafka', async () => {
+      const sut = await startServiceForTest(definition);
+      try {
+        const live = await fetch(`${sut.baseUrl}/health/live`);
+        expect(live.status).toBe(200);
+        const ready = await fetch(`${sut.baseUrl}/health/ready`);
+        const body = (await ready.json()) as { status: string; info: Record<string, { status: string }> };
+        expect(ready.status).toBe(200);
+        expect(body.status).toBe('ok');
+        expect(body.info.database?.status).toBe('up');
+        expect(body.info.kafka?.status).toBe('up');
+
+        const db = new Client({ connectionString: sut.database.url });
+        await db.connect();
+        try {
+          const migrations = await db.query<{ name: string }>(
+            'SELECT name FROM schema_migrations ORDER BY id',
+          );
+          expect(migrations.rows.map((r) => r.name)).toContain('CreateOutboxAndInbox1764000000000');
+          const tables = await db.query<{ table_name: string }>(
+            `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('outbox', 'inbox') ORDER BY 1`,
+          );
+          expect(tables.rows.map((r) => r.table_name)).toEqual(['inbox', 'outbox']);
+        } finally {
+          await db.end();
+        }
+      } finally {
+        await sut.stop();
+      }
+    });
+
+    it('is live but not ready when Kafka cannot be reached', async () => {
+      const sut = await startServiceForTest(definition, { KAFKA_BROKERS: '127.0.0.1:1' });
+      try {
+        expect((await fetch(`${sut.baseUrl}/health/live`)).status).toBe(200);
+        const ready = await fetch(`${sut.baseUrl}/health/ready`);
+        const body = (await ready.json()) as { error: Record<string, { status: string }> };
+        expect(ready.status).toBe(503);
+        expect(body.error.kafka?.status).toBe('down');
+      } finally {
+        await sut.stop();
+      }
+    });
+
+    it('refuses a bad environment with exit code 1, naming each bad variable', async () => {
+      const result = await runMain(mainJs, {
+        PATH: process.env.PATH,
+        KAFKA_BROKERS: 'not-a-broker-list',
+        PORT: '99999',
+        LOG_LEVEL: 'loud',
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('invalid configuration');
+      for (const variable of ['DATABASE_URL', 'KAFKA_BROKERS', 'PORT', 'LOG_LEVEL']) {
+        expect(result.stderr).toContain(variable);
+      }
+    });
+
+    it('stops cleanly on SIGTERM', async () => {
+      const database = uniqueTestDatabase(definition.service);
+      const port = await freePort();
+      try {
+        const result = await runMain(
+          mainJs,
+          { ...process.env, DATABASE_URL: database.url, PORT: String(port), LOG_LEVEL: 'info' },
+          async (child, listening) => {
+            expect(listening).toBe(port);
+            expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
+            child.kill('SIGTERM');
+          },
+        );
+        expect(result.stderr).not.toContain('shutdown took over');
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain(`"service":"${definition.service}"`);
+      } finally {
+        await dropDatabase(database);
+      }
+    });
+  });
+}

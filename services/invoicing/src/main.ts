@@ -1,0 +1,5 @@
+import './instrument';
+import { runService } from '@o2c/platform';
+import { invoicingService } from './app.module';
+
+void runService(invoicingService);

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The project's commands, each runnable on a fresh clone:
+#   o2c.sh demo     install, start PostgreSQL + Kafka + the four services, wait until healthy
+#   o2c.sh stop     stop the services and what `demo` started of the infrastructure
+#   o2c.sh test     install, start the infrastructure, run every check and test, stop what it started
+#   o2c.sh infra up|down|status
+set -euo pipefail
+O2C_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$O2C_ROOT"
+source tools/node.sh
+O2C_STATE=${O2C_STATE:-$O2C_ROOT/.o2c}
+SERVICES=(deals subscriptions invoicing provisioning)
+declare -A PORTS=([deals]=3001 [subscriptions]=3002 [invoicing]=3003 [provisioning]=3004)
+export NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE=${NX_SKIP_NX_CACHE:-${CI:+true}}
+
+say() { printf '\033[1m[o2c]\033[0m %s\n' "$*" >&2; }
+
+install() {
+  o2c_ensure_node
+  # npm ci only when the lockfile changed since the last install (node_modules/.package-lock.json mirrors it).
+  local stamp=node_modules/.o2c-lock.sha
+  local want
+  want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    say "installing npm packages (node $(node -v))"
+    npm ci --no-audit --no-fund --loglevel=error
+    echo "$want" >"$stamp"
+  fi
+  export PATH="$O2C_ROOT/node_modules/.bin:$PATH"
+}
+
+infra_up() {
+  local out
+  out=$(bash deploy/local/infra.sh up)
+  eval "export $(grep -E '^(DATABASE_URL|KAFKA_BROKERS)=' <<<"$out" | tr '\n' ' ')"
+}
+
+wait_ready() { # service port seconds
+  local deadline=$((SECONDS + $3))
+  until curl -fsS "http://127.0.0.1:$2/health/ready" >/dev/null 2>&1; do
+    if [ $SECONDS -ge $deadline ]; then
+      say "$1 is not ready after $3s; its log:"
+      tail -n 30 "$O2C_STATE/logs/$1.log" >&2 || true
+      return 1
+    fi
+    sleep 1
+  done
+}
+
+services_up() {
+  mkdir -p "$O2C_STATE/logs" "$O2C_STATE/pids"
+  for s in "${SERVICES[@]}"; do
+    local pidfile="$O2C_STATE/pids/$s.pid"
+    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      say "$s already running (pid $(cat "$pidfile"))"
+      continue
+    fi
+    PORT=${PORTS[$s]} nohup node --enable-source-maps "services/$s/dist/main.js" >>"$O2C_STATE/logs/$s.log" 2>&1 &
+    echo $! >"$pidfile"
+  done
+  for s in "${SERVICES[@]}"; do wait_ready "$s" "${PORTS[$s]}" 90; done
+}
+
+services_down() {
+  for s in "${SERVICES[@]}"; do
+    local pidfile="$O2C_STATE/pids/$s.pid"
+    [ -f "$pidfile" ] || continue
+    local pid
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid"
+      for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    fi
+    rm -f "$pidfile"
+  done
+}
+
+case "${1:-}" in
+  demo)
+    install
+    infra_up
+    say "building"
+    nx run-many -t build --output-style=static >/dev/null
+    services_up
+    for s in "${SERVICES[@]}"; do say "$s ready on http://127.0.0.1:${PORTS[$s]} (log: .o2c/logs/$s.log)"; done
+    say "stop everything with: npm run stop"
+    ;;
+  stop)
+    services_down
+    bash deploy/local/infra.sh down
+    ;;
+  test)
+    install
+    started_infra=$([ -f "$O2C_STATE/infra.env" ] && echo no || echo yes)
+    [ -n "${DATABASE_URL:-}" ] && [ -n "${KAFKA_BROKERS:-}" ] && started_infra=no
+    [ "$started_infra" = yes ] && trap 'bash deploy/local/infra.sh down || true' EXIT
+    infra_up
+    rm -rf "$O2C_STATE/test-results"
+    say "format, lint and types"
+    prettier --check . --log-level warn
+    nx run-many -t lint --output-style=static
+    tsc -p tsconfig.json --noEmit
+    say "unit tests"
+    failed=0
+    nx run-many -t test --output-style=static || failed=1
+    say "integration tests (PostgreSQL at ${DATABASE_URL}, Kafka at ${KAFKA_BROKERS})"
+    nx run-many -t test:integration --parallel=1 --output-style=static || failed=1
+    node tools/test-summary.js "$O2C_STATE/test-results" || failed=1
+    exit $failed
+    ;;
+  infra)
+    bash deploy/local/infra.sh "${2:-status}"
+    ;;
+  *)
+    echo "usage: $0 demo|stop|test|infra up|down|status" >&2
+    exit 2
+    ;;
+esac
