@@ -4,6 +4,8 @@ const path = require('node:path');
 const fs = require('node:fs');
 
 const root = __dirname;
+// Each run writes its results here (--outputFile); `npm test` adds them up.
+fs.mkdirSync(path.join(root, '.o2c', 'test-results'), { recursive: true });
 const swcrc = JSON.parse(fs.readFileSync(path.join(root, '.swcrc'), 'utf8'));
 delete swcrc.$schema;
 const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.base.json'), 'utf8'));

@@ -96,7 +96,7 @@ case "${1:-}" in
     [ -n "${DATABASE_URL:-}" ] && [ -n "${KAFKA_BROKERS:-}" ] && started_infra=no
     [ "$started_infra" = yes ] && trap 'bash deploy/local/infra.sh down || true' EXIT
     infra_up
-    rm -rf "$O2C_STATE/test-results"
+    rm -rf "$O2C_ROOT/.o2c/test-results"
     say "format, lint and types"
     prettier --check . --log-level warn
     nx run-many -t lint --output-style=static
@@ -106,7 +106,7 @@ case "${1:-}" in
     nx run-many -t test --output-style=static || failed=1
     say "integration tests (PostgreSQL at ${DATABASE_URL}, Kafka at ${KAFKA_BROKERS})"
     nx run-many -t test:integration --parallel=1 --output-style=static || failed=1
-    node tools/test-summary.js "$O2C_STATE/test-results" || failed=1
+    node tools/test-summary.js "$O2C_ROOT/.o2c/test-results" || failed=1
     exit $failed
     ;;
   infra)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createKafka, ensureTopics } from '@o2c/messaging';
+import { createKafka, ensureTopics } from '../../src';
 import { type Admin, type Kafka } from 'kafkajs';
 
 describe('Kafka round trip against the real broker', () => {
@@ -43,9 +43,10 @@ describe('Kafka round trip against the real broker', () => {
     await new Promise<void>((resolve, reject) => {
       consumer
         .run({
-          eachMessage: async ({ message }) => {
+          eachMessage: ({ message }) => {
             received.push({ key: message.key!.toString(), value: message.value!.toString() });
             if (received.length === sent.length) resolve();
+            return Promise.resolve();
           },
         })
         .catch(reject);

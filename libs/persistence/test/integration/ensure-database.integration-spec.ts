@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { databaseOnServer, dropDatabase, ensureDatabase } from '@o2c/persistence';
+import { databaseOnServer, dropDatabase, ensureDatabase } from '../../src';
 
 describe(ensureDatabase.name, () => {
   it('creates a missing database exactly once, also when several instances start at the same moment', async () => {
