@@ -1,5 +1,6 @@
-import { type DynamicModule, type INestApplication } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { connectInboxConsumer } from '@o2c/messaging';
 import { Logger } from 'nestjs-pino';
 import { type ServiceEnv } from './config/service-env';
 import { InvalidConfigurationError, validateEnv } from './config/validate-env';
@@ -17,7 +18,15 @@ export async function createServiceApp<E extends ServiceEnv>(
 ): Promise<INestApplication> {
   const app = await NestFactory.create(definition.appModule(env), { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  connectInboxConsumer(app);
   return app;
+}
+
+/** Starts consuming events, then serving HTTP. */
+export async function startServiceApp(app: INestApplication, port: number, host = '0.0.0.0'): Promise<void> {
+  await app.startAllMicroservices();
+  await app.listen(port, host);
 }
 
 /**
@@ -57,6 +66,6 @@ export async function runService<E extends ServiceEnv>(
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
-  await app.listen(env.PORT, '0.0.0.0');
+  await startServiceApp(app, env.PORT);
   logger.log(`o2c-${definition.service} listening on port ${env.PORT}`);
 }

@@ -2,6 +2,5 @@ export * from './bootstrap';
 export * from './config/service-env';
 export * from './config/validate-env';
 export * from './health/health.controller';
-export * from './kafka.module';
 export * from './service-core.module';
 export * from './service-env.token';

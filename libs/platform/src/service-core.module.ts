@@ -11,7 +11,8 @@ import {
 import { LoggerModule } from 'nestjs-pino';
 import { type ServiceEnv } from './config/service-env';
 import { HealthController, KafkaHealthIndicator } from './health/health.controller';
-import { KafkaModule } from './kafka.module';
+import { type Clock } from '@o2c/contracts';
+import { type EventSchemas, KafkaModule, MessagingModule, type MessagingOptions } from '@o2c/messaging';
 import { SERVICE_ENV } from './service-env.token';
 
 export interface ServiceCoreOptions<E extends ServiceEnv> {
@@ -20,11 +21,16 @@ export interface ServiceCoreOptions<E extends ServiceEnv> {
   readonly env: E;
   readonly entities: ServiceDataSourceInput['entities'];
   readonly migrations: ServiceDataSourceInput['migrations'];
+  /** Schemas of every event type the service produces or consumes. */
+  readonly schemas?: EventSchemas;
+  readonly consumer?: MessagingOptions['consumer'];
+  readonly clock?: Clock;
 }
 
 /**
  * What every o2c service has: validated settings, JSON logs, its own database (created if
- * missing, migrated at start-up), a Kafka connection, and the health endpoints.
+ * missing, migrated at start-up), a Kafka connection, the outbox with its relay, the
+ * dead-letter admin API, a clock, and the health endpoints.
  */
 @Module({})
 export class ServiceCoreModule {
@@ -47,6 +53,13 @@ export class ServiceCoreModule {
         }),
         KafkaModule.forRoot({ brokers: options.env.KAFKA_BROKERS, clientId: `o2c-${options.service}` }),
         TerminusModule.forRoot({ logger: false }),
+        MessagingModule.forRoot({
+          source: `o2c/${options.service}`,
+          groupId: options.service,
+          schemas: options.schemas ?? new Map(),
+          ...(options.clock ? { clock: options.clock } : {}),
+          ...(options.consumer ? { consumer: options.consumer } : {}),
+        }),
       ],
       controllers: [HealthController],
       providers: [KafkaHealthIndicator, { provide: SERVICE_ENV, useValue: options.env }],

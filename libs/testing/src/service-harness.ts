@@ -1,6 +1,12 @@
 import { type INestApplication } from '@nestjs/common';
 import { dropDatabase, type DatabaseLocation } from '@o2c/persistence';
-import { createServiceApp, validateEnv, type ServiceDefinition, type ServiceEnv } from '@o2c/platform';
+import {
+  createServiceApp,
+  startServiceApp,
+  validateEnv,
+  type ServiceDefinition,
+  type ServiceEnv,
+} from '@o2c/platform';
 import { uniqueTestDatabase } from './test-database';
 
 export interface RunningService<E extends ServiceEnv> {
@@ -29,7 +35,7 @@ export async function startServiceForTest<E extends ServiceEnv>(
     ...overrides,
   });
   const app = await createServiceApp(definition, env);
-  await app.listen(0, '127.0.0.1');
+  await startServiceApp(app, 0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {
     app,

@@ -28,7 +28,7 @@ export class CreateOutboxAndInbox1764000000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE inbox (
         consumer_group text NOT NULL,
-        event_id       uuid NOT NULL,
+        event_id       text NOT NULL,
         type           text NOT NULL,
         topic          text NOT NULL,
         partition      integer NOT NULL,

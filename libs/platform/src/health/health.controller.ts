@@ -5,7 +5,7 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { KafkaAdmin } from '../kafka.module';
+import { KafkaAdmin } from '@o2c/messaging';
 
 @Injectable()
 export class KafkaHealthIndicator {

@@ -1,5 +1,5 @@
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { createKafka } from '@o2c/messaging';
+import { createKafka } from './kafka-connection';
 import { type Admin, type Kafka } from 'kafkajs';
 
 export const KAFKA = Symbol('KAFKA');

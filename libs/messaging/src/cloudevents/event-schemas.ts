@@ -1,0 +1,38 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { InvalidEventError } from '../errors';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type EventSchema = new (...args: any[]) => object;
+
+/** The class-validator class of each event type's `data`, checked on produce and on consume. */
+export type EventSchemas = ReadonlyMap<string, EventSchema>;
+
+function paths(errors: readonly ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((e) => {
+    const path = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((m) => `${path}: ${m}`);
+    return [...own, ...paths(e.children ?? [], path)];
+  });
+}
+
+/** Returns `data` as an instance of its type's schema class, or throws InvalidEventError with every problem. */
+export function validateEventData<T extends object = object>(
+  schemas: EventSchemas,
+  type: string,
+  data: unknown,
+): T {
+  const schema = schemas.get(type);
+  if (!schema) throw new InvalidEventError(type, ['no schema is registered for this event type']);
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new InvalidEventError(type, ['data must be a JSON object']);
+  }
+  const instance = plainToInstance(schema, data) as T;
+  const errors = validateSync(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+  });
+  if (errors.length > 0) throw new InvalidEventError(type, paths(errors));
+  return instance;
+}

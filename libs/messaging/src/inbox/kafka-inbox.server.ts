@@ -1,0 +1,331 @@
+import { type ArgumentsHost, Catch, type RpcExceptionFilter } from '@nestjs/common';
+import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Clock, deadLetterTopic, TopicOfEventType, type EventType } from '@o2c/contracts';
+import {
+  type Consumer,
+  type EachMessagePayload,
+  type Kafka,
+  type KafkaMessage,
+  type Producer,
+} from 'kafkajs';
+import { lastValueFrom, throwError, type Observable } from 'rxjs';
+import { type DataSource } from 'typeorm';
+import { decodeEvent, headersAsStrings, type EventRecord } from '../cloudevents/cloud-event-codec';
+import { validateEventData, type EventSchemas } from '../cloudevents/event-schemas';
+import { describeError, isRetryable } from '../errors';
+import { ensureTopics } from '../kafka-connection';
+import { InboxContext, type MessageCoordinates } from './inbox-context';
+
+export interface KafkaInboxServerOptions {
+  readonly kafka: Kafka;
+  readonly dataSource: DataSource;
+  /** The consumer group: one per service. */
+  readonly groupId: string;
+  readonly schemas: EventSchemas;
+  readonly clock: Clock;
+  /** The topic an event type arrives on; defaults to @o2c/contracts' table. */
+  readonly topicOf?: (type: string) => string | undefined;
+  /** Attempts before a message is dead-lettered (transient failures only). */
+  readonly maxAttempts?: number;
+  readonly initialRetryDelayMs?: number;
+  readonly maxRetryDelayMs?: number;
+  readonly partitionsConsumedConcurrently?: number;
+  readonly sessionTimeoutMs?: number;
+  /** Fault injection for tests: runs after the database commit and before the offset commit. */
+  readonly afterCommit?: (event: EventRecord) => Promise<void>;
+}
+
+export type ReplayOutcome = 'applied' | 'duplicate';
+
+const tracer = trace.getTracer('@o2c/messaging');
+
+/**
+ * Handler errors reach the transport as they were thrown (Nest's default RPC filter would
+ * replace them with a generic message), so that retry or dead letter can be decided on them.
+ */
+@Catch()
+export class RethrowToTransportFilter implements RpcExceptionFilter {
+  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
+    return throwError(() => exception);
+  }
+}
+
+/**
+ * A NestJS transport over kafkajs that runs ordinary `@EventPattern(<ce_type>)` handlers
+ * with exactly-once effects: each message is decoded from CloudEvents binary mode,
+ * validated against its schema, and handled in one database transaction together with the
+ * insert of its id into the inbox; the offset is committed after that transaction. A
+ * redelivered event finds its id and changes nothing. Partitions run in parallel, each in
+ * order. Transient failures are retried with exponential backoff (heartbeating meanwhile);
+ * after the last attempt, or at once for a NonRetryableError, the message goes to
+ * `<topic>.<group>.dlq` and the `dead_letter` table, and the partition moves on.
+ */
+export class KafkaInboxServer extends Server implements CustomTransportStrategy {
+  override readonly propagatesEventHandlerErrors = true;
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private closing = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: KafkaInboxServerOptions) {
+    super();
+  }
+
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    this.start().then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    // kafkajs' disconnect stops fetching and waits for the messages being handled.
+    await this.consumer?.disconnect();
+    await Promise.allSettled([...this.inFlight]);
+    await this.producer?.disconnect();
+  }
+
+  on(): never {
+    throw new Error('KafkaInboxServer has no events to listen to');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+
+  private topicOf(type: string): string {
+    const topic = this.options.topicOf?.(type) ?? TopicOfEventType[type as EventType];
+    if (!topic) throw new Error(`no topic is known for event type ${type}`);
+    return topic;
+  }
+
+  private async start(): Promise<void> {
+    const topics = [...new Set([...this.messageHandlers.keys()].map((type) => this.topicOf(type)))];
+    if (topics.length === 0) return;
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(
+        admin,
+        topics.map((t) => deadLetterTopic(t, this.options.groupId)),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+    this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.consumer = this.options.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 500,
+      // kafkajs restarts a crashed consumer by default; not while we are closing it.
+      retry: { restartOnFailure: () => Promise.resolve(!this.closing) },
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachMessage: (payload) => this.track(this.onMessage(payload)),
+    });
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    return work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async onMessage(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
+    const coordinates: MessageCoordinates = { topic, partition, offset: message.offset };
+    let record: EventRecord;
+    try {
+      record = decodeEvent(message);
+    } catch (error) {
+      await this.deadLetter(coordinates, message, undefined, error, 1);
+      return this.commit(coordinates);
+    }
+    const handler = this.getHandlerByPattern(record.type);
+    if (!handler) return this.commit(coordinates); // another service's event type on a shared topic
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.process(record, coordinates, handler);
+        break;
+      } catch (error) {
+        if (!isRetryable(error) || attempt >= maxAttempts) {
+          await this.deadLetter(coordinates, message, record, error, attempt);
+          break;
+        }
+        this.logger.warn?.(
+          `${this.options.groupId}: ${record.type} ${record.id} failed (attempt ${attempt}/${maxAttempts}), retrying: ${describeError(error)}`,
+        );
+        await this.backoff(attempt, () => payload.heartbeat());
+        // Shutting down: leave the offset uncommitted; the message is redelivered after restart.
+        if (this.closing) return;
+      }
+    }
+    await this.commit(coordinates);
+  }
+
+  private async commit({ topic, partition, offset }: MessageCoordinates): Promise<void> {
+    await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+  }
+
+  private async backoff(attempt: number, heartbeat: () => Promise<void>): Promise<void> {
+    const initial = this.options.initialRetryDelayMs ?? 200;
+    const delay = Math.min(this.options.maxRetryDelayMs ?? 30_000, initial * 2 ** (attempt - 1));
+    const until = Date.now() + delay;
+    while (!this.closing && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, until - Date.now())));
+      await heartbeat();
+    }
+  }
+
+  /** Validates and applies one event exactly once; false when its id was already in the inbox. */
+  private async process(
+    record: EventRecord,
+    coordinates: MessageCoordinates,
+    handler: MessageHandler,
+  ): Promise<boolean> {
+    const data = validateEventData(this.options.schemas, record.type, record.data);
+    const carrier: Record<string, string> = {};
+    if (record.traceparent) carrier.traceparent = record.traceparent;
+    if (record.tracestate) carrier.tracestate = record.tracestate;
+    const parent = propagation.extract(ROOT_CONTEXT, carrier);
+    return context.with(parent, () =>
+      tracer.startActiveSpan(
+        `process ${record.type}`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': coordinates.topic,
+            'messaging.consumer.group.name': this.options.groupId,
+            'messaging.message.id': record.id,
+          },
+        },
+        async (span) => {
+          try {
+            const applied = await this.options.dataSource.transaction(async (manager) => {
+              const inserted = await manager.query<unknown[]>(
+                `INSERT INTO inbox (consumer_group, event_id, type, topic, partition, "offset")
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
+                [
+                  this.options.groupId,
+                  record.id,
+                  record.type,
+                  coordinates.topic,
+                  coordinates.partition,
+                  coordinates.offset,
+                ],
+              );
+              if (inserted.length === 0) return false;
+              const result = handler(data, new InboxContext([record, coordinates, manager]));
+              await lastValueFrom(this.transformToObservable(await result), { defaultValue: undefined });
+              return true;
+            });
+            if (applied) await this.options.afterCommit?.(record);
+            return applied;
+          } catch (error) {
+            span.recordException(error instanceof Error ? error : String(error));
+            span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
+            throw error;
+          } finally {
+            span.end();
+          }
+        },
+      ),
+    );
+  }
+
+  private async deadLetter(
+    coordinates: MessageCoordinates,
+    message: Pick<KafkaMessage, 'key' | 'value' | 'headers'>,
+    record: EventRecord | undefined,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
+    const reason = describeError(error).slice(0, 4_000);
+    const at = this.options.clock.now().toISOString();
+    const original = headersAsStrings(message.headers);
+    await this.producer!.send({
+      topic: deadLetterTopic(coordinates.topic, this.options.groupId),
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...original,
+            'o2c-error': reason,
+            'o2c-attempts': String(attempts),
+            'o2c-consumer-group': this.options.groupId,
+            'o2c-original-topic': coordinates.topic,
+            'o2c-original-partition': String(coordinates.partition),
+            'o2c-original-offset': coordinates.offset,
+            'o2c-dead-lettered-at': at,
+          },
+        },
+      ],
+    });
+    await this.options.dataSource.query(
+      `INSERT INTO dead_letter (id, consumer_group, topic, partition, "offset", event_id, type, key, headers, value, error, attempts, dead_lettered_at)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (consumer_group, topic, partition, "offset") DO NOTHING`,
+      [
+        this.options.groupId,
+        coordinates.topic,
+        coordinates.partition,
+        coordinates.offset,
+        record?.id ?? original.ce_id ?? null,
+        record?.type ?? original.ce_type ?? null,
+        message.key?.toString() ?? null,
+        JSON.stringify(original),
+        message.value?.toString() ?? null,
+        reason,
+        attempts,
+        at,
+      ],
+    );
+    this.logger.error?.(
+      `${this.options.groupId}: dead-lettered ${coordinates.topic}/${coordinates.partition}@${coordinates.offset} after ${attempts} attempt(s): ${reason}`,
+    );
+  }
+
+  /**
+   * Applies a dead letter again, through the same validation, inbox and handler as a
+   * delivery: applied at most once, however often it is replayed.
+   */
+  async replay(letter: {
+    topic: string;
+    partition: number;
+    offset: string;
+    key: string | null;
+    value: string | null;
+    headers: Record<string, string>;
+  }): Promise<ReplayOutcome> {
+    const message = {
+      key: letter.key === null ? null : Buffer.from(letter.key),
+      value: letter.value === null ? null : Buffer.from(letter.value),
+      headers: Object.fromEntries(Object.entries(letter.headers).map(([k, v]) => [k, Buffer.from(v)])),
+    };
+    const record = decodeEvent(message);
+    const handler = this.getHandlerByPattern(record.type);
+    if (!handler) throw new Error(`${this.options.groupId} has no handler for ${record.type}`);
+    const applied = await this.process(
+      record,
+      { topic: letter.topic, partition: letter.partition, offset: letter.offset },
+      handler,
+    );
+    return applied ? 'applied' : 'duplicate';
+  }
+}

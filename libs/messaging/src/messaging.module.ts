@@ -1,0 +1,140 @@
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  type INestApplication,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { CLOCK, type Clock, systemClock } from '@o2c/contracts';
+import { type Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { type EventSchemas } from './cloudevents/event-schemas';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DeadLetters } from './dead-letters/dead-letters.service';
+import {
+  KafkaInboxServer,
+  RethrowToTransportFilter,
+  type KafkaInboxServerOptions,
+} from './inbox/kafka-inbox.server';
+import { KAFKA } from './kafka.module';
+import { Outbox } from './outbox/outbox';
+import { OutboxRelay } from './outbox/outbox-relay';
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+export interface MessagingOptions {
+  /** CloudEvents `source` of the events this service produces, e.g. `o2c/deals`. */
+  readonly source: string;
+  /** Consumer group of this service (it consumes when it has `@EventPattern` handlers). */
+  readonly groupId: string;
+  readonly schemas: EventSchemas;
+  /** The time source of event times and dead letters; provided to the app as CLOCK. */
+  readonly clock?: Clock;
+  /** Whether this process relays its outbox to Kafka (default true). */
+  readonly relay?: boolean;
+  readonly consumer?: Partial<
+    Pick<
+      KafkaInboxServerOptions,
+      | 'maxAttempts'
+      | 'initialRetryDelayMs'
+      | 'maxRetryDelayMs'
+      | 'partitionsConsumedConcurrently'
+      | 'sessionTimeoutMs'
+    >
+  >;
+}
+
+/** Runs the outbox relay for the life of the application. */
+@Injectable()
+export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private relay?: OutboxRelay;
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.options.relay === false) return;
+    const url = (this.dataSource.options as { url?: string }).url;
+    if (!url) throw new Error('the outbox relay needs the DataSource to be configured with a url');
+    this.relay = new OutboxRelay({
+      databaseUrl: url,
+      kafka: this.kafka,
+      log: (level, message) => this.logger[level === 'info' ? 'log' : level](message),
+    });
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay?.stop();
+  }
+}
+
+/**
+ * The transactional outbox (inject `Outbox`), its relay, and the dead-letter admin API
+ * of a service. `connectInboxConsumer` adds the consuming side once the app exists.
+ */
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      controllers: [DeadLettersController],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: CLOCK, useValue: options.clock ?? systemClock },
+        {
+          provide: Outbox,
+          inject: [CLOCK],
+          useFactory: (clock: Clock) =>
+            new Outbox({ source: options.source, schemas: options.schemas, clock }),
+        },
+        DeadLetters,
+        OutboxRelayService,
+      ],
+      exports: [Outbox, DeadLetters, MESSAGING_OPTIONS, CLOCK],
+    };
+  }
+}
+
+/** Connects the inbox consumer to an application built with MessagingModule; start it with `app.startAllMicroservices()`. */
+export function connectInboxConsumer(
+  app: INestApplication,
+  overrides: Partial<KafkaInboxServerOptions> = {},
+): KafkaInboxServer {
+  const options = app.get<MessagingOptions>(MESSAGING_OPTIONS);
+  const server = new KafkaInboxServer({
+    kafka: app.get<Kafka>(KAFKA),
+    dataSource: app.get(DataSource),
+    clock: app.get<Clock>(CLOCK),
+    groupId: options.groupId,
+    schemas: options.schemas,
+    ...options.consumer,
+    ...overrides,
+  });
+  // Handlers are bound to their exception filters when listeners are registered, which
+  // connectMicroservice does at once unless deferred: defer, add the filter, then do what it
+  // would have done (registering later through listen() would run every init hook again).
+  const microservice = app.connectMicroservice(
+    { strategy: server },
+    { inheritAppConfig: false, deferInitialization: true },
+  );
+  microservice.useGlobalFilters(new RethrowToTransportFilter());
+  const deferred = microservice as unknown as {
+    registerListeners(): void;
+    setIsInitialized(value: boolean): void;
+    setIsInitHookCalled(value: boolean): void;
+  };
+  deferred.registerListeners();
+  deferred.setIsInitialized(true);
+  deferred.setIsInitHookCalled(true);
+  app.get(DeadLetters).attach(server);
+  return server;
+}

@@ -1,0 +1,183 @@
+import { type Kafka, type Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { encodeEvent, type EventRecord } from '../cloudevents/cloud-event-codec';
+import { OUTBOX_CHANNEL } from './outbox';
+
+export interface OutboxRelayOptions {
+  /** Connection URL of the service's database (the relay keeps one connection of its own). */
+  readonly databaseUrl: string;
+  readonly kafka: Kafka;
+  readonly batchSize?: number;
+  /** Polling interval when no NOTIFY arrives (the fallback). */
+  readonly pollIntervalMs?: number;
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Fault injection for tests: runs after a batch is published and before it is marked sent. */
+  readonly afterPublish?: (ids: readonly string[]) => Promise<void>;
+}
+
+interface OutboxRow {
+  position: string;
+  id: string;
+  topic: string;
+  key: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  time: Date;
+  data: unknown;
+  traceparent: string | null;
+  tracestate: string | null;
+}
+
+/** Arbitrary constant: the advisory lock that makes one relay per database the publisher. */
+const RELAY_LOCK = 7_270_001;
+
+/**
+ * Publishes outbox rows to Kafka in `position` order with an idempotent producer (acks=all)
+ * and marks them sent. Several instances may run: the one holding a PostgreSQL advisory
+ * lock publishes and the others wait to take over, so a row of one account never overtakes
+ * an earlier row of the same account. A crash between publishing and marking publishes the
+ * batch again on restart: delivery is at least once, and consumers deduplicate by event id.
+ */
+export class OutboxRelay {
+  private client?: Client;
+  private producer?: Producer;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private leader = false;
+
+  constructor(private readonly options: OutboxRelayOptions) {}
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  /**
+   * Starts relaying in the background. It does not wait for Kafka or the database: a
+   * service starts (and says it is not ready) while they are away, and the relay keeps
+   * trying to reach them.
+   */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops after the batch in flight; the lock is released with the connection. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.disconnect();
+  }
+
+  /** Dies as a killed process would: connections dropped, nothing finished or marked. */
+  async abort(): Promise<void> {
+    this.running = false;
+    await this.disconnect();
+  }
+
+  private async disconnect(): Promise<void> {
+    this.leader = false;
+    const { client, producer } = this;
+    this.client = undefined;
+    this.producer = undefined;
+    await Promise.allSettled([client?.end(), producer?.disconnect()]);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.options.databaseUrl });
+    client.on('notification', () => this.wake?.());
+    client.on('error', (error) => this.log('error', `outbox relay connection: ${error.message}`));
+    this.client = client;
+    await client.connect();
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = producer;
+    await producer.connect();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let published = 0;
+      try {
+        if (!this.client || !this.producer) await this.connect();
+        if (!this.leader) this.leader = await this.tryLock();
+        if (this.leader) published = await this.publishBatch();
+        failures = 0;
+      } catch (error) {
+        if (!this.running) break;
+        failures += 1;
+        this.log('error', `outbox relay: ${error instanceof Error ? error.message : String(error)}`);
+        // Start over on fresh connections: the lock (and leadership) may be gone with the old one.
+        await this.disconnect();
+        await this.sleep(Math.min(30_000, 250 * 2 ** failures));
+        continue;
+      }
+      if (published === 0 && this.running) await this.sleep(this.options.pollIntervalMs ?? 1_000);
+    }
+  }
+
+  private async tryLock(): Promise<boolean> {
+    const { rows } = await this.client!.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock($1) AS locked',
+      [RELAY_LOCK],
+    );
+    return rows[0]?.locked === true;
+  }
+
+  private async publishBatch(): Promise<number> {
+    const { rows } = await this.client!.query<OutboxRow>(
+      `SELECT position, id, topic, key, type, source, subject, time, data, traceparent, tracestate
+         FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT $1`,
+      [this.options.batchSize ?? 200],
+    );
+    if (rows.length === 0) return 0;
+    const byTopic = new Map<string, ReturnType<typeof encodeEvent>[]>();
+    for (const row of rows) {
+      const messages = byTopic.get(row.topic) ?? [];
+      messages.push(encodeEvent(toRecord(row)));
+      byTopic.set(row.topic, messages);
+    }
+    await this.producer!.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    const ids = rows.map((r) => r.id);
+    await this.options.afterPublish?.(ids);
+    await this.client!.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+    return rows.length;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.options.log?.(level, message);
+  }
+}
+
+function toRecord(row: OutboxRow): EventRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    source: row.source,
+    time: row.time.toISOString(),
+    key: row.key,
+    data: row.data,
+    ...(row.subject ? { subject: row.subject } : {}),
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
+    ...(row.tracestate ? { tracestate: row.tracestate } : {}),
+  };
+}
