@@ -2,6 +2,7 @@ import { Controller, type DynamicModule, type INestApplication, Injectable, Modu
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { trace } from '@opentelemetry/api';
 import { serviceDataSourceOptions, type DatabaseLocation } from '@o2c/persistence';
 import { IsBoolean, IsInt, IsOptional, IsString, Min } from 'class-validator';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
@@ -35,7 +36,7 @@ class CreateEffects1764000000100 implements MigrationInterface {
   name = 'CreateEffects1764000000100';
   async up(q: QueryRunner): Promise<void> {
     await q.query(
-      `CREATE TABLE effects (applied bigserial PRIMARY KEY, account text NOT NULL, seq int NOT NULL, event_id text NOT NULL)`,
+      `CREATE TABLE effects (applied bigserial PRIMARY KEY, account text NOT NULL, seq int NOT NULL, event_id text NOT NULL, trace_id text)`,
     );
   }
   async down(q: QueryRunner): Promise<void> {
@@ -60,11 +61,10 @@ class CountWhenCounted {
       this.faults.attempts += 1;
       if (this.faults.poisonFails) throw new Error(`cannot count ${event.account}#${event.seq} yet`);
     }
-    await ctx.manager.query(`INSERT INTO effects (account, seq, event_id) VALUES ($1, $2, $3)`, [
-      event.account,
-      event.seq,
-      ctx.event.id,
-    ]);
+    await ctx.manager.query(
+      `INSERT INTO effects (account, seq, event_id, trace_id) VALUES ($1, $2, $3, $4)`,
+      [event.account, event.seq, ctx.event.id, trace.getActiveSpan()?.spanContext().traceId ?? null],
+    );
   }
 }
 
