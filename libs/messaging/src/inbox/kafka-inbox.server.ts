@@ -169,8 +169,10 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
           `${this.options.groupId}: ${record.type} ${record.id} failed (attempt ${attempt}/${maxAttempts}), retrying: ${describeError(error)}`,
         );
         await this.backoff(attempt, () => payload.heartbeat());
-        // Shutting down: leave the offset uncommitted; the message is redelivered after restart.
-        if (this.closing) return;
+        // Shutting down: fail this message so that kafkajs handles no later one of its
+        // partition; nothing is committed and it is redelivered after the restart.
+        if (this.closing)
+          throw new Error(`${this.options.groupId} is shutting down; ${record.id} left for redelivery`);
       }
     }
     await this.commit(coordinates);

@@ -284,6 +284,28 @@ describe('transactional outbox and idempotent inbox, against the real Kafka and 
     expect((await fetch(`${app.baseUrl}/v1/admin/dead-letters?status=everything`)).status).toBe(400);
   });
 
+  it('stops during retries without skipping the failing message, and applies it and its successors once after a restart', async () => {
+    const first = await start({ consumer: { maxAttempts: 10, initialRetryDelayMs: 2_000 } });
+    await connectDb();
+    await first.emit([
+      { account: 'acct-s', seq: 1, poison: true },
+      { account: 'acct-s', seq: 2 },
+    ]);
+    await waitFor(
+      () => Promise.resolve(first.app.get(Faults).attempts),
+      (n) => n >= 2,
+    );
+    await first.close();
+    apps.splice(apps.indexOf(first), 1);
+    expect(await effects()).toEqual([]);
+
+    await start({ poisonFails: false });
+    await waitFor(effects, (rows) => rows.length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await effects()).map((r) => r.seq)).toEqual([1, 2]);
+    expect(await count('SELECT count(*)::int AS n FROM dead_letter')).toBe(0);
+  });
+
   it('applies 1,000 events of 50 accounts in order, none lost and none twice, while one of two consumers stops half-way', async () => {
     const a = await start();
     const b = await start();

@@ -15,6 +15,7 @@ import {
   messagingMigrations,
   Outbox,
   type KafkaInboxServer,
+  type KafkaInboxServerOptions,
 } from '../../../src';
 
 export const COUNTED = 'o2c.test.counted.v1';
@@ -113,13 +114,21 @@ export interface CountingApp {
 export async function startCountingApp(
   database: DatabaseLocation,
   topic: string,
-  options: { relay?: boolean; consume?: boolean; afterCommit?: (event: EventRecord) => Promise<void> } = {},
+  options: {
+    relay?: boolean;
+    consume?: boolean;
+    afterCommit?: (event: EventRecord) => Promise<void>;
+    poisonFails?: boolean;
+    consumer?: Partial<Pick<KafkaInboxServerOptions, 'maxAttempts' | 'initialRetryDelayMs'>>;
+  } = {},
 ): Promise<CountingApp> {
   const app = await NestFactory.create(CountingModule.register(database, options.relay ?? true), {
     logger: ['error'],
     abortOnError: false,
   });
+  app.get(Faults).poisonFails = options.poisonFails ?? true;
   const server = connectInboxConsumer(app, {
+    ...options.consumer,
     topicOf: () => topic,
     ...(options.afterCommit ? { afterCommit: options.afterCommit } : {}),
   });
