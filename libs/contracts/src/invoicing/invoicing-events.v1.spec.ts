@@ -1,0 +1,198 @@
+import { ABSENT, changed, invalidPaths } from '../../test/schema-check';
+import { CreditNoteIssuedV1 } from './credit-note-issued.v1';
+import { InvoiceIssuedV1 } from './invoice-issued.v1';
+import { InvoicePaidV1 } from './invoice-paid.v1';
+
+const usd = (amountMinor: string) => ({ amountMinor, currency: 'USD' });
+
+const header = {
+  documentId: 'doc-1',
+  issueDate: '2026-02-01',
+  accountId: '001Ax00000A1',
+  contractId: 'c-0001',
+  currency: 'USD',
+  buyer: { name: 'Acme Inc.', country: 'US', billingEmail: 'ap@acme.example' },
+  seller: { name: 'o2c Demo GmbH', country: 'DE', taxId: 'DE999999999' },
+  reverseCharge: false,
+};
+
+const seatLine = {
+  lineNumber: 1,
+  description: 'Pro seat, 2026-02-01 to 2027-01-31',
+  sku: 'SEAT-PRO',
+  chargeType: 'recurring',
+  dealId: '006Ax00000Q1',
+  dealLineId: 'L1',
+  contractVersion: 1,
+  chargeId: 'ch-1',
+  quantity: 50,
+  unitPrice: '360.00',
+  discountPercent: '10',
+  taxRatePercent: '0',
+};
+
+/** The first invoice of billing-rules.md §10: 50 × 360 × 0.9 = 16,200.00 USD. */
+function invoice() {
+  return {
+    ...structuredClone(header),
+    number: 'INV-2026-000001',
+    dueDate: '2026-03-03',
+    lines: [
+      {
+        ...seatLine,
+        servicePeriod: { start: '2026-02-01', end: '2027-02-01' },
+        amount: usd('1620000'),
+        tax: usd('0'),
+        explanation: {
+          period: { start: '2026-02-01', end: '2027-02-01' },
+          nominalPeriod: { start: '2026-02-01', end: '2027-02-01' },
+          days: 365,
+          nominalDays: 365,
+          ratio: '365/365',
+          exactAmountMinor: '1620000',
+        },
+      },
+      {
+        ...seatLine,
+        lineNumber: 2,
+        description: 'Onboarding',
+        sku: 'ONBOARDING',
+        chargeType: 'one_time',
+        dealLineId: 'L2',
+        chargeId: 'ch-2',
+        quantity: 1,
+        unitPrice: '5000.00',
+        discountPercent: '0',
+        amount: usd('500000'),
+        tax: usd('0'),
+        explanation: { exactAmountMinor: '500000' },
+      },
+    ],
+    subtotal: usd('2120000'),
+    taxTotal: usd('0'),
+    total: usd('2120000'),
+  };
+}
+
+/** Immediate cancellation on 2026-09-01: 50 × 324 × 153/365 = 6,790.68 USD back. */
+function creditNote() {
+  return {
+    ...structuredClone(header),
+    documentId: 'doc-2',
+    number: 'CN-2026-000001',
+    issueDate: '2026-09-01',
+    lines: [
+      {
+        ...seatLine,
+        contractVersion: 2,
+        description: 'Pro seat, credit 2026-09-01 to 2027-01-31',
+        servicePeriod: { start: '2026-09-01', end: '2027-02-01' },
+        amount: usd('679068'),
+        tax: usd('0'),
+        explanation: {
+          period: { start: '2026-09-01', end: '2027-02-01' },
+          nominalPeriod: { start: '2026-02-01', end: '2027-02-01' },
+          days: 153,
+          nominalDays: 365,
+          ratio: '153/365',
+          exactAmountMinor: '49572000/73',
+        },
+        creditedInvoiceId: 'doc-1',
+        creditedInvoiceNumber: 'INV-2026-000001',
+      },
+    ],
+    subtotal: usd('679068'),
+    taxTotal: usd('0'),
+    total: usd('679068'),
+  };
+}
+
+function paid() {
+  return {
+    documentId: 'doc-1',
+    number: 'INV-2026-000001',
+    accountId: '001Ax00000A1',
+    contractId: 'c-0001',
+    paymentDate: '2026-02-20',
+    amountPaid: usd('2120000'),
+    total: usd('2120000'),
+  };
+}
+
+describe('invoicing events', () => {
+  it.each([
+    [InvoiceIssuedV1, 'o2c.invoice.issued.v1'],
+    [CreditNoteIssuedV1, 'o2c.credit_note.issued.v1'],
+    [InvoicePaidV1, 'o2c.invoice.paid.v1'],
+  ])('publishes %p as its ce_type on o2c.invoices.v1', (schema, ceType) => {
+    expect(schema.ceType).toBe(ceType);
+    expect(schema.topic).toBe('o2c.invoices.v1');
+  });
+
+  it.each<[string, new () => object, object]>([
+    ['invoice', InvoiceIssuedV1, invoice()],
+    ['credit note', CreditNoteIssuedV1, creditNote()],
+    ['payment', InvoicePaidV1, paid()],
+  ])('accepts a valid %s', (_case, schema, data) => {
+    expect(invalidPaths(schema, data)).toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['a number of five digits', { number: 'INV-2026-00001' }, ['number']],
+    ['a number of another year', { number: 'INV-2025-000001' }, ['number']],
+    ['a credit note number', { number: 'CN-2026-000001' }, ['number']],
+    ['a due date that does not exist', { dueDate: '2026-02-30' }, ['dueDate']],
+    [
+      'an amount in major units',
+      { 'lines.0.amount.amountMinor': '16200.00' },
+      ['lines.0.amount.amountMinor'],
+    ],
+    ['a negative amount', { 'lines.0.amount.amountMinor': '-1620000' }, ['lines.0.amount.amountMinor']],
+    ['an amount as a JS number', { 'total.amountMinor': 2120000 }, ['total.amountMinor']],
+    ['a lower-case currency', { 'total.currency': 'usd' }, ['total.currency']],
+    ['no tax on a line', { 'lines.0.tax': ABSENT }, ['lines.0.tax']],
+    [
+      'a recurring line without service period',
+      { 'lines.0.servicePeriod': ABSENT },
+      ['lines.0.servicePeriod'],
+    ],
+    [
+      'a one-time line with a service period',
+      { 'lines.1.servicePeriod': { start: '2026-02-01', end: '2026-02-02' } },
+      ['lines.1.servicePeriod'],
+    ],
+    ['a decimal ratio', { 'lines.0.explanation.ratio': '1.0' }, ['lines.0.explanation.ratio']],
+    ['a reverse charge flag as text', { reverseCharge: 'no' }, ['reverseCharge']],
+    ['a buyer without country', { 'buyer.country': ABSENT }, ['buyer.country']],
+    ['no lines', { lines: [] }, ['lines']],
+    ['a credited invoice', { 'lines.0.creditedInvoiceId': 'doc-0' }, ['lines.0.creditedInvoiceId']],
+  ])('refuses an invoice with %s', (_case, changes, paths) => {
+    expect(invalidPaths(InvoiceIssuedV1, changed(invoice(), changes))).toEqual(paths);
+  });
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['an invoice number', { number: 'INV-2026-000002' }, ['number']],
+    ['a line that names no invoice', { 'lines.0.creditedInvoiceId': ABSENT }, ['lines.0.creditedInvoiceId']],
+    [
+      'a credited credit note',
+      { 'lines.0.creditedInvoiceNumber': 'CN-2026-000001' },
+      ['lines.0.creditedInvoiceNumber'],
+    ],
+    ['a due date', { dueDate: '2026-10-01' }, ['dueDate']],
+    [
+      'a fraction with denominator 0',
+      { 'lines.0.explanation.exactAmountMinor': '1/0' },
+      ['lines.0.explanation.exactAmountMinor'],
+    ],
+  ])('refuses a credit note with %s', (_case, changes, paths) => {
+    expect(invalidPaths(CreditNoteIssuedV1, changed(creditNote(), changes))).toEqual(paths);
+  });
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['a timestamp as payment date', { paymentDate: '2026-02-20T10:00:00Z' }, ['paymentDate']],
+    ['no amount paid', { amountPaid: ABSENT }, ['amountPaid']],
+    ['a credit note number', { number: 'CN-2026-000001' }, ['number']],
+  ])('refuses a payment with %s', (_case, changes, paths) => {
+    expect(invalidPaths(InvoicePaidV1, changed(paid(), changes))).toEqual(paths);
+  });
+});

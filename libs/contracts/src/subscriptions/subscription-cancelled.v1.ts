@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { IsDefined, IsIn, ValidateNested } from 'class-validator';
+import { IsCalendarDate } from '../shared/validators';
+import { CancellationEffects, type CancellationEffect } from '../shared/vocabulary';
+import { EventTypes, Topics } from '../topics';
+import { ContractStateV1 } from './contract-state';
+
+/** How and when the contract ends. */
+export class ContractCancellationV1 {
+  @IsIn(CancellationEffects)
+  effective!: CancellationEffect;
+
+  /** The day the contract ends (exclusive end of service): `E` when immediate, the term's end otherwise. */
+  @IsCalendarDate()
+  date!: string;
+}
+
+/**
+ * `data` of `o2c.subscription.cancelled.v1` on `o2c.subscriptions.v1`: the contract after a
+ * cancellation; `status` is `cancelled` (immediate) or `non_renewing` (end of term).
+ */
+export class SubscriptionCancelledV1 extends ContractStateV1 {
+  static readonly ceType = EventTypes.subscriptionCancelled;
+  static readonly topic = Topics.subscriptions;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ContractCancellationV1)
+  cancellation!: ContractCancellationV1;
+}
