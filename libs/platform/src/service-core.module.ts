@@ -11,7 +11,7 @@ import {
 import { LoggerModule } from 'nestjs-pino';
 import { type ServiceEnv } from './config/service-env';
 import { HealthController, KafkaHealthIndicator } from './health/health.controller';
-import { type Clock } from '@o2c/contracts';
+import { type Clock, eventSchemas } from '@o2c/contracts';
 import { type EventSchemas, KafkaModule, MessagingModule, type MessagingOptions } from '@o2c/messaging';
 import { SERVICE_ENV } from './service-env.token';
 
@@ -21,7 +21,7 @@ export interface ServiceCoreOptions<E extends ServiceEnv> {
   readonly env: E;
   readonly entities: ServiceDataSourceInput['entities'];
   readonly migrations: ServiceDataSourceInput['migrations'];
-  /** Schemas of every event type the service produces or consumes. */
+  /** Schemas of the event types it produces or consumes; the v1 contracts by default. */
   readonly schemas?: EventSchemas;
   readonly consumer?: MessagingOptions['consumer'];
   readonly clock?: Clock;
@@ -56,7 +56,7 @@ export class ServiceCoreModule {
         MessagingModule.forRoot({
           source: `o2c/${options.service}`,
           groupId: options.service,
-          schemas: options.schemas ?? new Map(),
+          schemas: options.schemas ?? eventSchemas,
           ...(options.clock ? { clock: options.clock } : {}),
           ...(options.consumer ? { consumer: options.consumer } : {}),
         }),
