@@ -15,6 +15,7 @@ import { decodeEvent, headersAsStrings, type EventRecord } from '../cloudevents/
 import { validateEventData, type EventSchemas } from '../cloudevents/event-schemas';
 import { describeError, isRetryable } from '../errors';
 import { ensureTopics } from '../kafka-connection';
+import { messagingMetrics } from '../metrics';
 import { InboxContext, type MessageCoordinates } from './inbox-context';
 
 export interface KafkaInboxServerOptions {
@@ -151,20 +152,29 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
       record = decodeEvent(message);
     } catch (error) {
       await this.deadLetter(coordinates, message, undefined, error, 1);
+      this.count('dead_lettered', 'unknown', topic);
       return this.commit(coordinates);
     }
     const handler = this.getHandlerByPattern(record.type);
-    if (!handler) return this.commit(coordinates); // another service's event type on a shared topic
+    if (!handler) {
+      this.count('ignored', record.type, topic); // another service's event type on a shared topic
+      return this.commit(coordinates);
+    }
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.process(record, coordinates, handler);
+        const started = performance.now();
+        const applied = await this.process(record, coordinates, handler);
+        messagingMetrics().duration.record(performance.now() - started, { type: record.type });
+        this.count(applied ? 'applied' : 'duplicate', record.type, topic);
         break;
       } catch (error) {
         if (!isRetryable(error) || attempt >= maxAttempts) {
           await this.deadLetter(coordinates, message, record, error, attempt);
+          this.count('dead_lettered', record.type, topic);
           break;
         }
+        messagingMetrics().retried.add(1, { type: record.type, group: this.options.groupId });
         this.logger.warn?.(
           `${this.options.groupId}: ${record.type} ${record.id} failed (attempt ${attempt}/${maxAttempts}), retrying: ${describeError(error)}`,
         );
@@ -176,6 +186,14 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
       }
     }
     await this.commit(coordinates);
+  }
+
+  private count(
+    outcome: 'applied' | 'duplicate' | 'ignored' | 'dead_lettered',
+    type: string,
+    topic: string,
+  ): void {
+    messagingMetrics().handled.add(1, { outcome, type, topic, group: this.options.groupId });
   }
 
   private async commit({ topic, partition, offset }: MessageCoordinates): Promise<void> {

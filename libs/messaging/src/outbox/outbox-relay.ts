@@ -1,6 +1,7 @@
 import { type Kafka, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { encodeEvent, type EventRecord } from '../cloudevents/cloud-event-codec';
+import { messagingMetrics } from '../metrics';
 import { OUTBOX_CHANNEL } from './outbox';
 
 export interface OutboxRelayOptions {
@@ -149,6 +150,7 @@ export class OutboxRelay {
     const ids = rows.map((r) => r.id);
     await this.options.afterPublish?.(ids);
     await this.client!.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+    for (const [topic, messages] of byTopic) messagingMetrics().published.add(messages.length, { topic });
     return rows.length;
   }
 

@@ -1,7 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { databaseOnServer, dropDatabase, ensureDatabase } from '@o2c/persistence';
 import { Client } from 'pg';
@@ -9,8 +15,13 @@ import { createKafka, ensureTopics } from '../../src';
 import { COUNTED, startCountingApp } from './support/counting-app';
 import { waitFor } from './support/wait';
 
-describe('trace context through the outbox and Kafka', () => {
+describe('trace context and metrics through the outbox and Kafka', () => {
   const exporter = new InMemorySpanExporter();
+  const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  const metricReader = new PeriodicExportingMetricReader({
+    exporter: metricExporter,
+    exportIntervalMillis: 60_000,
+  });
 
   beforeAll(() => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -18,9 +29,10 @@ describe('trace context through the outbox and Kafka', () => {
     trace.setGlobalTracerProvider(
       new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }),
     );
+    metrics.setGlobalMeterProvider(new MeterProvider({ readers: [metricReader] }));
   });
 
-  it('continues the trace of the transaction that wrote the event in the consumer that applies it', async () => {
+  it('continues the trace of the transaction that wrote the event in the consumer that applies it, and counts both', async () => {
     const database = databaseOnServer(
       process.env.DATABASE_URL!,
       `o2c_test_trace_${randomBytes(4).toString('hex')}`,
@@ -48,6 +60,17 @@ describe('trace context through the outbox and Kafka', () => {
       const consumerSpan = exporter.getFinishedSpans().find((s) => s.name === `process ${COUNTED}`);
       expect(consumerSpan?.spanContext().traceId).toBe(producingTraceId);
       expect(consumerSpan?.parentSpanContext?.traceId).toBe(producingTraceId);
+
+      await metricReader.forceFlush();
+      const exported = metricExporter.getMetrics().flatMap((m) => m.scopeMetrics.flatMap((sm) => sm.metrics));
+      const sum = (name: string, attributes: Record<string, string>) =>
+        exported
+          .filter((m) => m.descriptor.name === name)
+          .flatMap((m) => m.dataPoints as { attributes: Record<string, unknown>; value: unknown }[])
+          .filter((p) => Object.entries(attributes).every(([k, v]) => p.attributes[k] === v))
+          .reduce((total, p) => total + Number(p.value), 0);
+      expect(sum('o2c.outbox.published', { topic })).toBe(1);
+      expect(sum('o2c.inbox.messages', { topic, outcome: 'applied', type: COUNTED })).toBe(1);
     } finally {
       await app.close();
       await db.end();
