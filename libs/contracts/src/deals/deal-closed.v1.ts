@@ -4,7 +4,6 @@ import {
   ArrayNotEmpty,
   IsArray,
   IsBoolean,
-  IsDefined,
   IsEmail,
   IsIn,
   IsInt,
@@ -28,6 +27,7 @@ import {
   OptionalProperty,
   PresentExactlyWhen,
   RequiredWhen,
+  NestedProperty,
 } from '../shared/validators';
 import {
   BillingFrequencies,
@@ -168,9 +168,7 @@ export class DealLineV1 {
   segments?: DealLineSegmentV1[];
 
   /** The catalog entry of `sku` when the deal was accepted. */
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => CatalogEntrySnapshotV1)
+  @NestedProperty(() => CatalogEntrySnapshotV1)
   catalog!: CatalogEntrySnapshotV1;
 }
 
@@ -220,9 +218,7 @@ export class DealClosedV1 {
   @IsIdentifier()
   contractId!: string;
 
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => DealAccountV1)
+  @NestedProperty(() => DealAccountV1)
   account!: DealAccountV1;
 
   @IsCurrencyCode()

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
-  IsDefined,
   IsEmail,
   IsIn,
   IsInt,
@@ -25,6 +24,7 @@ import {
   IsPercentString,
   OptionalProperty,
   PresentExactlyWhen,
+  NestedProperty,
 } from '../shared/validators';
 import { ChargeTypes, type ChargeType } from '../shared/vocabulary';
 
@@ -130,23 +130,17 @@ export class DocumentLineV1 {
   discountPercent!: string;
 
   /** Net of discount, rounded once, without tax. */
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => MoneyV1)
+  @NestedProperty(() => MoneyV1)
   amount!: MoneyV1;
 
   /** `"0"` under reverse charge. */
   @IsPercentString()
   taxRatePercent!: string;
 
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => MoneyV1)
+  @NestedProperty(() => MoneyV1)
   tax!: MoneyV1;
 
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => LineExplanationV1)
+  @NestedProperty(() => LineExplanationV1)
   explanation!: LineExplanationV1;
 }
 
@@ -201,32 +195,22 @@ export abstract class IssuedDocumentV1 {
   @IsCurrencyCode()
   currency!: string;
 
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => BuyerV1)
+  @NestedProperty(() => BuyerV1)
   buyer!: BuyerV1;
 
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => SellerV1)
+  @NestedProperty(() => SellerV1)
   seller!: SellerV1;
 
   /** Σ line amounts. */
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => MoneyV1)
+  @NestedProperty(() => MoneyV1)
   subtotal!: MoneyV1;
 
   /** Σ line taxes. */
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => MoneyV1)
+  @NestedProperty(() => MoneyV1)
   taxTotal!: MoneyV1;
 
   /** `subtotal + taxTotal`. */
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => MoneyV1)
+  @NestedProperty(() => MoneyV1)
   total!: MoneyV1;
 
   /** EU customer in another member state with a tax id: 0 % tax, the document says "Reverse charge". */

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { Type } from 'class-transformer';
-import { IsDefined, Matches, ValidateNested } from 'class-validator';
+import { Matches } from 'class-validator';
 import { MoneyV1 } from '../shared/money';
-import { IsCalendarDate, IsIdentifier } from '../shared/validators';
+import { IsCalendarDate, IsIdentifier, NestedProperty } from '../shared/validators';
 import { EventTypes, Topics } from '../topics';
 import { documentNumberPattern } from './document';
 
@@ -28,14 +27,10 @@ export class InvoicePaidV1 {
   paymentDate!: string;
 
   /** What was received for this invoice. */
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => MoneyV1)
+  @NestedProperty(() => MoneyV1)
   amountPaid!: MoneyV1;
 
   /** The invoice's total, repeated so a consumer needs no other event. */
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => MoneyV1)
+  @NestedProperty(() => MoneyV1)
   total!: MoneyV1;
 }

@@ -1,3 +1,4 @@
+import { Type } from 'class-transformer';
 import {
   buildMessage,
   IsDefined,
@@ -8,6 +9,7 @@ import {
   Matches,
   ValidateBy,
   ValidateIf,
+  ValidateNested,
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
@@ -130,6 +132,11 @@ export function IsCountryCode(): PropertyDecorator {
 /** An identifier: a non-empty string of at most 255 characters. */
 export function IsIdentifier(options?: ValidationOptions): PropertyDecorator {
   return compose(IsString(options), Length(1, 255, options));
+}
+
+/** A required nested object of class `type()`, validated with its own rules (problems keep their path). */
+export function NestedProperty(type: () => new () => object): PropertyDecorator {
+  return compose(IsDefined(), ValidateNested(), Type(type));
 }
 
 /** The property may be omitted; when present it is validated. Unlike IsOptional, `null` is refused. */

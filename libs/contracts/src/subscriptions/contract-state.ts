@@ -1,15 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import {
-  ArrayNotEmpty,
-  IsArray,
-  IsBoolean,
-  IsDefined,
-  IsIn,
-  IsInt,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, Min, ValidateNested } from 'class-validator';
 import { CatalogEntrySnapshotV1 } from '../shared/catalog-entry';
 import {
   IsAfterProperty,
@@ -19,6 +10,7 @@ import {
   IsIdentifier,
   IsPercentString,
   PresentExactlyWhen,
+  NestedProperty,
 } from '../shared/validators';
 import {
   BillingFrequencies,
@@ -135,9 +127,7 @@ export class ContractChargeV1 {
   @IsPercentString()
   discountPercent!: string;
 
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => CatalogEntrySnapshotV1)
+  @NestedProperty(() => CatalogEntrySnapshotV1)
   catalog!: CatalogEntrySnapshotV1;
 
   /** In date order; a one-time charge has one segment starting on the day it is billed. */
@@ -170,14 +160,10 @@ export abstract class ContractStateV1 {
   @IsIn(ContractStatuses)
   status!: ContractStatus;
 
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => ContractTermV1)
+  @NestedProperty(() => ContractTermV1)
   term!: ContractTermV1;
 
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => ContractChangeSourceV1)
+  @NestedProperty(() => ContractChangeSourceV1)
   source!: ContractChangeSourceV1;
 
   @IsArray()

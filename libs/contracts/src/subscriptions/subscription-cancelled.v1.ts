@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { Type } from 'class-transformer';
-import { IsDefined, IsIn, ValidateNested } from 'class-validator';
-import { IsCalendarDate } from '../shared/validators';
+import { IsIn } from 'class-validator';
+import { IsCalendarDate, NestedProperty } from '../shared/validators';
 import { CancellationEffects, type CancellationEffect } from '../shared/vocabulary';
 import { EventTypes, Topics } from '../topics';
 import { ContractStateV1 } from './contract-state';
@@ -24,8 +23,6 @@ export class SubscriptionCancelledV1 extends ContractStateV1 {
   static readonly ceType = EventTypes.subscriptionCancelled;
   static readonly topic = Topics.subscriptions;
 
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => ContractCancellationV1)
+  @NestedProperty(() => ContractCancellationV1)
   cancellation!: ContractCancellationV1;
 }
