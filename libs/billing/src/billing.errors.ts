@@ -1,0 +1,17 @@
+/** Codes of every failure `@o2c/billing` reports; callers map them to their own errors. */
+export enum BillingErrorCode {
+  InvalidDate = 'BILLING.INVALID_DATE',
+  InvalidTerm = 'BILLING.INVALID_TERM',
+  InvalidPeriod = 'BILLING.INVALID_PERIOD',
+}
+
+/** The one error `@o2c/billing` throws; `code` says which rule was broken. */
+export class BillingError extends Error {
+  constructor(
+    readonly code: BillingErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BillingError';
+  }
+}

@@ -1,0 +1,3 @@
+export * from './billing-periods';
+export * from './billing.errors';
+export * from './calendar-date';

@@ -1,0 +1,4 @@
+export * from './currencies';
+export * from './fraction';
+export * from './money';
+export * from './money.errors';
