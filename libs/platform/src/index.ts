@@ -4,3 +4,4 @@ export * from './config/validate-env';
 export * from './health/health.controller';
 export * from './service-core.module';
 export * from './service-env.token';
+export * from './asyncapi.controller';

@@ -10,6 +10,7 @@ import {
 } from '@o2c/persistence';
 import { LoggerModule } from 'nestjs-pino';
 import { type ServiceEnv } from './config/service-env';
+import { AsyncApiController } from './asyncapi.controller';
 import { HealthController, KafkaHealthIndicator } from './health/health.controller';
 import { type Clock, eventSchemas } from '@o2c/contracts';
 import { type EventSchemas, KafkaModule, MessagingModule, type MessagingOptions } from '@o2c/messaging';
@@ -61,7 +62,7 @@ export class ServiceCoreModule {
           ...(options.consumer ? { consumer: options.consumer } : {}),
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, AsyncApiController],
       providers: [KafkaHealthIndicator, { provide: SERVICE_ENV, useValue: options.env }],
       exports: [SERVICE_ENV],
     };

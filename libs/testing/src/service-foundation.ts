@@ -67,6 +67,11 @@ export function describeServiceFoundation<E extends ServiceEnv>(
         expect(body.info.database?.status).toBe('up');
         expect(body.info.kafka?.status).toBe('up');
 
+        const asyncApi = await fetch(`${sut.baseUrl}/asyncapi.json`);
+        expect(asyncApi.status).toBe(200);
+        const document = (await asyncApi.json()) as { channels: Record<string, { address: string }> };
+        expect(document.channels['o2c_deals_v1']?.address).toBe('o2c.deals.v1');
+
         const db = new Client({ connectionString: sut.database.url });
         await db.connect();
         try {
