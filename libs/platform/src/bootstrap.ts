@@ -1,9 +1,14 @@
-import { type DynamicModule, type INestApplication, ValidationPipe } from '@nestjs/common';
+import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import { connectInboxConsumer } from '@o2c/messaging';
 import { Logger } from 'nestjs-pino';
 import { type ServiceEnv } from './config/service-env';
 import { InvalidConfigurationError, validateEnv } from './config/validate-env';
+import { ProblemDetailsFilter, validationPipe } from './http/problem-details';
+
+/** Largest request body a service reads (the deal webhook's limit). */
+export const MAX_BODY = '1mb';
 
 export interface ServiceDefinition<E extends ServiceEnv> {
   readonly service: string;
@@ -16,9 +21,16 @@ export async function createServiceApp<E extends ServiceEnv>(
   definition: ServiceDefinition<E>,
   env: E,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(definition.appModule(env), { bufferLogs: true });
+  // rawBody: signatures are computed over the bytes as received.
+  const app = await NestFactory.create<NestExpressApplication>(definition.appModule(env), {
+    bufferLogs: true,
+    rawBody: true,
+    bodyParser: true,
+  });
+  app.useBodyParser('json', { limit: MAX_BODY });
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter(app.get(Logger)));
   connectInboxConsumer(app);
   return app;
 }

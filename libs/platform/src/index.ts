@@ -5,3 +5,4 @@ export * from './health/health.controller';
 export * from './service-core.module';
 export * from './service-env.token';
 export * from './asyncapi.controller';
+export * from './http/problem-details';

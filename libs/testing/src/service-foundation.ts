@@ -91,6 +91,54 @@ export function describeServiceFoundation<E extends ServiceEnv>(
       }
     });
 
+    it('answers errors as RFC 9457 problem+json, one entry per invalid field', async () => {
+      const sut = await startServiceForTest(definition);
+      try {
+        const problem = async (response: Response) => {
+          expect(response.headers.get('content-type')).toContain('application/problem+json');
+          return (await response.json()) as {
+            status: number;
+            title: string;
+            detail: string;
+            instance: string;
+            errors?: { path: string; message: string }[];
+          };
+        };
+        const invalid = await fetch(`${sut.baseUrl}/v1/admin/dead-letters?status=bogus&extra=1`);
+        expect(invalid.status).toBe(400);
+        const body = await problem(invalid);
+        expect(body).toMatchObject({
+          status: 400,
+          title: 'Invalid request',
+          detail: '2 invalid fields',
+          instance: '/v1/admin/dead-letters?status=bogus&extra=1',
+        });
+        expect(body.errors?.map((e) => e.path).sort()).toEqual(['extra', 'status']);
+
+        const notJson = await fetch(`${sut.baseUrl}/v1/admin/dead-letters/replay`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"oops":',
+        });
+        expect(notJson.status).toBe(400);
+        expect((await problem(notJson)).title).toBe('Bad Request');
+
+        const tooLarge = await fetch(`${sut.baseUrl}/v1/admin/dead-letters/replay`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ padding: 'x'.repeat(1024 * 1024) }),
+        });
+        expect(tooLarge.status).toBe(413);
+        expect((await problem(tooLarge)).status).toBe(413);
+
+        const missing = await fetch(`${sut.baseUrl}/v1/nothing-here`);
+        expect(missing.status).toBe(404);
+        expect((await problem(missing)).status).toBe(404);
+      } finally {
+        await sut.stop();
+      }
+    });
+
     it('is live but not ready when Kafka cannot be reached', async () => {
       const sut = await startServiceForTest(definition, { KAFKA_BROKERS: '127.0.0.1:1' });
       try {
