@@ -69,6 +69,7 @@ export default tseslint.config(
         __dirname: 'readonly',
         process: 'readonly',
         console: 'readonly',
+        fetch: 'readonly',
       },
     },
   },

@@ -47,7 +47,19 @@ wait_ready() { # service port seconds
   done
 }
 
+webhook_secret() {
+  # The deals webhook secret of this checkout's demo, made once; set DEALS_WEBHOOK_SECRETS to use your CRM's.
+  local file="$O2C_STATE/deals-webhook-secret"
+  if [ -z "${DEALS_WEBHOOK_SECRETS:-}" ]; then
+    mkdir -p "$O2C_STATE"
+    [ -f "$file" ] || node -e "console.log('whsec_' + require('crypto').randomBytes(24).toString('base64'))" >"$file"
+    DEALS_WEBHOOK_SECRETS=$(cat "$file")
+  fi
+  export DEALS_WEBHOOK_SECRETS
+}
+
 services_up() {
+  webhook_secret
   mkdir -p "$O2C_STATE/logs" "$O2C_STATE/pids"
   for s in "${SERVICES[@]}"; do
     local pidfile="$O2C_STATE/pids/$s.pid"
@@ -84,6 +96,9 @@ case "${1:-}" in
     nx run-many -t build --output-style=static >/dev/null
     services_up
     for s in "${SERVICES[@]}"; do say "$s ready on http://127.0.0.1:${PORTS[$s]} (log: .o2c/logs/$s.log)"; done
+    say "posting the signed sample deal deploy/samples/deal.closed-won.json"
+    node tools/post-deal.js deploy/samples/deal.closed-won.json "http://127.0.0.1:${PORTS[deals]}"
+    say "sign your own deals with the secret in .o2c/deals-webhook-secret: DEALS_WEBHOOK_SECRETS=\$(cat .o2c/deals-webhook-secret) node tools/post-deal.js <file>"
     say "stop everything with: npm run stop"
     ;;
   stop)

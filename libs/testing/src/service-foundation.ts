@@ -53,10 +53,12 @@ async function freePort(): Promise<number> {
 export function describeServiceFoundation<E extends ServiceEnv>(
   definition: ServiceDefinition<E>,
   mainJs: string,
+  /** Variables of the service's own that a valid configuration needs. */
+  serviceEnv: Record<string, string> = {},
 ): void {
   describe(`${definition.service} service foundation`, () => {
     it('creates and migrates its own database, and is live and ready with PostgreSQL and Kafka', async () => {
-      const sut = await startServiceForTest(definition);
+      const sut = await startServiceForTest(definition, serviceEnv);
       try {
         const live = await fetch(`${sut.baseUrl}/health/live`);
         expect(live.status).toBe(200);
@@ -92,7 +94,7 @@ export function describeServiceFoundation<E extends ServiceEnv>(
     });
 
     it('answers errors as RFC 9457 problem+json, one entry per invalid field', async () => {
-      const sut = await startServiceForTest(definition);
+      const sut = await startServiceForTest(definition, serviceEnv);
       try {
         const problem = async (response: Response) => {
           expect(response.headers.get('content-type')).toContain('application/problem+json');
@@ -140,7 +142,7 @@ export function describeServiceFoundation<E extends ServiceEnv>(
     });
 
     it('is live but not ready when Kafka cannot be reached', async () => {
-      const sut = await startServiceForTest(definition, { KAFKA_BROKERS: '127.0.0.1:1' });
+      const sut = await startServiceForTest(definition, { ...serviceEnv, KAFKA_BROKERS: '127.0.0.1:1' });
       try {
         expect((await fetch(`${sut.baseUrl}/health/live`)).status).toBe(200);
         const ready = await fetch(`${sut.baseUrl}/health/ready`);
@@ -172,7 +174,13 @@ export function describeServiceFoundation<E extends ServiceEnv>(
       try {
         const result = await runMain(
           mainJs,
-          { ...process.env, DATABASE_URL: database.url, PORT: String(port), LOG_LEVEL: 'info' },
+          {
+            ...process.env,
+            ...serviceEnv,
+            DATABASE_URL: database.url,
+            PORT: String(port),
+            LOG_LEVEL: 'info',
+          },
           async (child, listening) => {
             expect(listening).toBe(port);
             expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);

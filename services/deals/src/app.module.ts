@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { messagingMigrations } from '@o2c/messaging';
 import { ServiceCoreModule, type ServiceDefinition } from '@o2c/platform';
 import { DealsEnv } from './config/env.schema';
+import { DealsModule } from './modules/deals/deals.module';
+import { CreateDealsAndCatalog1764100000000 } from './modules/deals/infra/1764100000000-create-deals-and-catalog';
 
 @Module({})
 export class DealsAppModule {
@@ -13,8 +15,9 @@ export class DealsAppModule {
           service: 'deals',
           env,
           entities: [],
-          migrations: [...messagingMigrations],
+          migrations: [...messagingMigrations, CreateDealsAndCatalog1764100000000],
         }),
+        DealsModule,
       ],
     };
   }

@@ -4,13 +4,13 @@ import { IsArray, IsIn, IsInt, IsString, Length, Min, ValidateNested } from 'cla
 import { ChargeTypes, PricePeriods, type ChargeType, type PricePeriod } from './vocabulary';
 import { IsIdentifier, OptionalProperty, PresentExactlyWhen } from './validators';
 
-/** What a catalog entry grants when provisioned: `seatsPerUnit × quantity` seats of a licence product. */
+/** What a catalog entry grants when provisioned: `seatsPerUnit × quantity` seats of a licence product (0: features only, e.g. a platform fee). */
 export class CatalogProvisioningV1 {
   @IsIdentifier()
   licenseProduct!: string;
 
   @IsInt()
-  @Min(1)
+  @Min(0)
   seatsPerUnit!: number;
 
   @IsArray()

@@ -1,0 +1,177 @@
+import { type DealClosedV1, eventSchemas, Topics } from '@o2c/contracts';
+import { createKafka, decodeEvent, validateEventData, type EventRecord } from '@o2c/messaging';
+import { startServiceForTest, type RunningService } from '@o2c/testing';
+import { Client } from 'pg';
+import { dealsService } from '../../src/app.module';
+import { type DealsEnv } from '../../src/config/env.schema';
+import { OLD_SECRET, postDeal, sampleDeal, SECRET } from './support/deal-webhook';
+
+let sut: RunningService<DealsEnv>;
+let db: Client;
+
+async function count(sql: string, params: unknown[] = []): Promise<number> {
+  return (await db.query<{ n: number }>(sql, params)).rows[0]!.n;
+}
+
+async function stored(dealId: string) {
+  return {
+    deals: await count('SELECT count(*)::int AS n FROM deal WHERE deal_id = $1', [dealId]),
+    events: await count(`SELECT count(*)::int AS n FROM outbox WHERE subject = $1`, [`deal/${dealId}`]),
+  };
+}
+
+/** Reads o2c.deals.v1 until the event of `dealId` arrives. */
+async function eventOf(dealId: string): Promise<EventRecord> {
+  const consumer = createKafka({ brokers: process.env.KAFKA_BROKERS!, clientId: 'o2c-deals-test' }).consumer({
+    groupId: `deals-test-${dealId}`,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic: Topics.deals, fromBeginning: true });
+  try {
+    return await new Promise<EventRecord>((resolve, reject) => {
+      consumer
+        .run({
+          eachMessage: ({ message }) => {
+            const record = decodeEvent(message);
+            if (record.subject === `deal/${dealId}`) resolve(record);
+            return Promise.resolve();
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+beforeAll(async () => {
+  sut = await startServiceForTest(dealsService, { DEALS_WEBHOOK_SECRETS: SECRET });
+  db = new Client({ connectionString: sut.database.url });
+  await db.connect();
+});
+
+afterAll(async () => {
+  await db.end();
+  await sut.stop();
+});
+
+describe('POST /v1/webhooks/deals', () => {
+  it('accepts a signed deal, and publishes it once with a snapshot of each catalog entry', async () => {
+    const body = sampleDeal();
+    const response = await postDeal(sut.baseUrl, body);
+    expect(response.status).toBe(202);
+    const reply = (await response.json()) as { dealId: string; status: string; contractId: string };
+    expect(reply).toMatchObject({ dealId: body.deal.id, status: 'accepted' });
+    expect(reply.contractId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await stored(body.deal.id)).toEqual({ deals: 1, events: 1 });
+
+    const event = await eventOf(body.deal.id);
+    expect(event).toMatchObject({
+      type: 'o2c.deal.closed.v1',
+      source: 'o2c/deals',
+      key: body.deal.account.id,
+    });
+    const data = validateEventData<DealClosedV1>(eventSchemas, event.type, event.data);
+    expect(data).toMatchObject({
+      dealId: body.deal.id,
+      revision: 1,
+      kind: 'new',
+      contractId: reply.contractId,
+      currency: 'EUR',
+    });
+    expect(data.lines.map((l) => [l.id, l.catalog.sku, l.catalog.chargeType])).toEqual([
+      ['L1', 'SEAT-PRO', 'recurring'],
+      ['L2', 'ONBOARDING', 'one_time'],
+      ['L3', 'PLATFORM', 'recurring'],
+    ]);
+    expect(data.lines[0]!.catalog.provisioning).toEqual({
+      licenseProduct: 'pro',
+      seatsPerUnit: 1,
+      features: ['sso'],
+    });
+  });
+
+  it('answers the same deal id and revision with the first reply, processing nothing twice, also when they arrive together', async () => {
+    const body = sampleDeal();
+    const first = await postDeal(sut.baseUrl, body);
+    const firstReply = await first.json();
+    const again = await postDeal(sut.baseUrl, body);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(firstReply);
+
+    const racing = sampleDeal();
+    const replies = await Promise.all(Array.from({ length: 6 }, () => postDeal(sut.baseUrl, racing)));
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 202]);
+    const bodies = await Promise.all(replies.map((r) => r.json()));
+    expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1);
+    expect(await stored(racing.deal.id)).toEqual({ deals: 1, events: 1 });
+  });
+
+  it.each([
+    [
+      'a wrong secret',
+      { secrets: ['whsec_' + Buffer.from('not the secret at all!').toString('base64')] },
+      /no signature matches|No matching signature/,
+    ],
+    ['a stale timestamp', { timestamp: new Date(Date.now() - 6 * 60_000) }, /too old/],
+    ['a future timestamp', { timestamp: new Date(Date.now() + 6 * 60_000) }, /too new/],
+    [
+      'a tampered body',
+      { tamper: (raw: string) => raw.replace('"quantity":50', '"quantity":500') },
+      /signature/i,
+    ],
+  ])('refuses %s with 401 and stores nothing', async (_case, options, reason) => {
+    const body = sampleDeal();
+    const response = await postDeal(sut.baseUrl, body, options);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await response.json()) as { detail: string }).detail).toMatch(reason);
+    expect(await stored(body.deal.id)).toEqual({ deals: 0, events: 0 });
+  });
+
+  it('accepts a signature by the new secret among several during a rotation', async () => {
+    const body = sampleDeal();
+    const response = await postDeal(sut.baseUrl, body, { secrets: [OLD_SECRET, SECRET] });
+    expect(response.status).toBe(202);
+  });
+
+  it('refuses a malformed deal with 400 naming every invalid field, and stores nothing', async () => {
+    const body = sampleDeal({
+      revision: 0,
+      currency: 'eur',
+      lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: -1, unitPrice: '1e3' }],
+    });
+    const response = await postDeal(sut.baseUrl, body);
+    expect(response.status).toBe(400);
+    const problem = (await response.json()) as { errors: { path: string }[] };
+    expect([...new Set(problem.errors.map((e) => e.path))].sort()).toEqual([
+      'deal.currency',
+      'deal.lines.0.quantity',
+      'deal.lines.0.unitPrice',
+      'deal.revision',
+    ]);
+    expect(await stored(body.deal.id)).toEqual({ deals: 0, events: 0 });
+  });
+
+  it('keeps a well-formed deal it cannot bill as rejected, with every reason, and publishes nothing', async () => {
+    const body = sampleDeal({
+      currency: 'JPY',
+      lines: [
+        { id: 'L1', sku: 'NO-SUCH-SKU', quantity: 1, unitPrice: '100' },
+        { id: 'L2', sku: 'SEAT-BASIC', quantity: 3, unitPrice: '1000.5' },
+      ],
+    });
+    const response = await postDeal(sut.baseUrl, body);
+    expect(response.status).toBe(422);
+    const problem = (await response.json()) as { reasons: string[]; code: string };
+    expect(problem.code).toBe('DEALS.NOT_BILLABLE');
+    expect(problem.reasons).toEqual([
+      'lines.0.sku: unknown SKU NO-SUCH-SKU',
+      expect.stringMatching(/^lines\.1\.unitPrice: .*1000\.5.*JPY/),
+    ]);
+    expect(await stored(body.deal.id)).toEqual({ deals: 1, events: 0 });
+    expect((await db.query('SELECT status FROM deal WHERE deal_id = $1', [body.deal.id])).rows).toEqual([
+      { status: 'rejected' },
+    ]);
+  });
+});
