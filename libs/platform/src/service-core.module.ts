@@ -56,7 +56,7 @@ export class ServiceCoreModule {
         TerminusModule.forRoot({ logger: false }),
         MessagingModule.forRoot({
           source: `o2c/${options.service}`,
-          groupId: options.service,
+          groupId: options.env.KAFKA_CONSUMER_GROUP ?? options.service,
           schemas: options.schemas ?? eventSchemas,
           ...(options.clock ? { clock: options.clock } : {}),
           ...(options.consumer ? { consumer: options.consumer } : {}),

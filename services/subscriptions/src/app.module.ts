@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { messagingMigrations } from '@o2c/messaging';
 import { ServiceCoreModule, type ServiceDefinition } from '@o2c/platform';
 import { SubscriptionsEnv } from './config/env.schema';
+import { ContractsModule } from './modules/contracts/contracts.module';
+import { CreateContracts1764200000000 } from './modules/contracts/infra/1764200000000-create-contracts';
 
 @Module({})
 export class SubscriptionsAppModule {
@@ -13,8 +15,9 @@ export class SubscriptionsAppModule {
           service: 'subscriptions',
           env,
           entities: [],
-          migrations: [...messagingMigrations],
+          migrations: [...messagingMigrations, CreateContracts1764200000000],
         }),
+        ContractsModule,
       ],
     };
   }

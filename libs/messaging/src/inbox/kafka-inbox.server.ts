@@ -67,6 +67,7 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
   private consumer?: Consumer;
   private producer?: Producer;
   private closing = false;
+  private starting?: Promise<void>;
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: KafkaInboxServerOptions) {
@@ -77,15 +78,35 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
     return this.options.groupId;
   }
 
+  /**
+   * Returns at once and connects in the background, retrying with backoff: a service starts
+   * (and reports itself not ready) while Kafka is away, and consumes once it is back.
+   */
   listen(callback: (error?: unknown) => void): void {
-    this.start().then(
-      () => callback(),
-      (error: unknown) => callback(error),
-    );
+    this.starting = this.startUntilConnected();
+    callback();
+  }
+
+  private async startUntilConnected(): Promise<void> {
+    for (let attempt = 1; !this.closing; attempt += 1) {
+      try {
+        await this.start();
+        return;
+      } catch (error) {
+        if (this.closing) return;
+        this.logger.error?.(
+          `${this.options.groupId}: cannot start consuming (attempt ${attempt}): ${describeError(error)}`,
+        );
+        await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect()]);
+        const until = Date.now() + Math.min(30_000, 500 * 2 ** attempt);
+        while (!this.closing && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    await this.starting;
     // kafkajs' disconnect stops fetching and waits for the messages being handled.
     await this.consumer?.disconnect();
     await Promise.allSettled([...this.inFlight]);

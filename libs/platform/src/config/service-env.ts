@@ -64,6 +64,12 @@ export abstract class ServiceEnv {
   @ParsesWith(parseBrokers)
   KAFKA_BROKERS!: string;
 
+  /** Kafka consumer group of the service; the service's name when unset (one group per service). */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_CONSUMER_GROUP?: string;
+
   /** Minimum level of the JSON log lines. */
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
