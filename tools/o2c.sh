@@ -56,6 +56,13 @@ webhook_secret() {
     DEALS_WEBHOOK_SECRETS=$(cat "$file")
   fi
   export DEALS_WEBHOOK_SECRETS
+  # Likewise the licence signing key (Ed25519, PKCS#8 DER in base64); set PROVISIONING_SIGNING_KEY to use yours.
+  local key="$O2C_STATE/provisioning-signing-key"
+  if [ -z "${PROVISIONING_SIGNING_KEY:-}" ]; then
+    [ -f "$key" ] || node -e "const c=require('crypto');console.log(c.generateKeyPairSync('ed25519').privateKey.export({format:'der',type:'pkcs8'}).toString('base64'))" >"$key"
+    PROVISIONING_SIGNING_KEY=$(cat "$key")
+  fi
+  export PROVISIONING_SIGNING_KEY
 }
 
 services_up() {
@@ -98,6 +105,8 @@ case "${1:-}" in
     for s in "${SERVICES[@]}"; do say "$s ready on http://127.0.0.1:${PORTS[$s]} (log: .o2c/logs/$s.log)"; done
     say "posting the signed sample deal deploy/samples/deal.closed-won.json"
     node tools/post-deal.js deploy/samples/deal.closed-won.json "http://127.0.0.1:${PORTS[deals]}"
+    say "the contract and the licence it became (invoices come with the billing engine):"
+    node tools/show-flow.js "$(node -p "require('./deploy/samples/deal.closed-won.json').deal.account.id")"
     say "sign your own deals with the secret in .o2c/deals-webhook-secret: DEALS_WEBHOOK_SECRETS=\$(cat .o2c/deals-webhook-secret) node tools/post-deal.js <file>"
     say "stop everything with: npm run stop"
     ;;
