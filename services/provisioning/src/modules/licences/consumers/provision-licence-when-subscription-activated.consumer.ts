@@ -7,7 +7,7 @@ import {
   type LicenseProvisionedV1,
   type SubscriptionActivatedV1,
 } from '@o2c/contracts';
-import { type InboxContext, Outbox } from '@o2c/messaging';
+import { type InboxContext, NonRetryableError, Outbox } from '@o2c/messaging';
 import { v7 as uuidv7 } from 'uuid';
 import { entitlementsOf } from '../domain/entitlements';
 import { LicenceSigner } from '../domain/licence-signer';
@@ -25,6 +25,13 @@ export class ProvisionLicenceWhenSubscriptionActivatedConsumer {
   async handle(@Payload() contract: SubscriptionActivatedV1, @Ctx() ctx: InboxContext): Promise<void> {
     const entitlements = entitlementsOf(contract);
     if (entitlements.length === 0) return; // services only (onboarding, training): nothing to switch on
+    const existing = await ctx.manager.query<unknown[]>(`SELECT 1 FROM licence WHERE contract_id = $1`, [
+      contract.contractId,
+    ]);
+    if (existing.length > 0) {
+      // A second activation of one contract is an upstream fault, not a transient one: no retries.
+      throw new NonRetryableError(`contract ${contract.contractId} already has its licence`);
+    }
     const licenseId = uuidv7();
     const issuedAt = this.clock.now().toISOString();
     const claims = {
