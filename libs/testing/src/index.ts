@@ -2,3 +2,4 @@ export * from './infra';
 export * from './service-harness';
 export * from './test-database';
 export * from './service-foundation';
+export * from './kafka-probe';

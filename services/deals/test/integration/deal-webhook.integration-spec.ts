@@ -1,6 +1,6 @@
 import { type DealClosedV1, eventSchemas, Topics } from '@o2c/contracts';
-import { createKafka, decodeEvent, validateEventData, type EventRecord } from '@o2c/messaging';
-import { startServiceForTest, type RunningService } from '@o2c/testing';
+import { validateEventData } from '@o2c/messaging';
+import { eventOn, startServiceForTest, type RunningService } from '@o2c/testing';
 import { Client } from 'pg';
 import { dealsService } from '../../src/app.module';
 import { type DealsEnv } from '../../src/config/env.schema';
@@ -18,30 +18,6 @@ async function stored(dealId: string) {
     deals: await count('SELECT count(*)::int AS n FROM deal WHERE deal_id = $1', [dealId]),
     events: await count(`SELECT count(*)::int AS n FROM outbox WHERE subject = $1`, [`deal/${dealId}`]),
   };
-}
-
-/** Reads o2c.deals.v1 until the event of `dealId` arrives. */
-async function eventOf(dealId: string): Promise<EventRecord> {
-  const consumer = createKafka({ brokers: process.env.KAFKA_BROKERS!, clientId: 'o2c-deals-test' }).consumer({
-    groupId: `deals-test-${dealId}`,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic: Topics.deals, fromBeginning: true });
-  try {
-    return await new Promise<EventRecord>((resolve, reject) => {
-      consumer
-        .run({
-          eachMessage: ({ message }) => {
-            const record = decodeEvent(message);
-            if (record.subject === `deal/${dealId}`) resolve(record);
-            return Promise.resolve();
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
 }
 
 beforeAll(async () => {
@@ -65,7 +41,7 @@ describe('POST /v1/webhooks/deals', () => {
     expect(reply.contractId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await stored(body.deal.id)).toEqual({ deals: 1, events: 1 });
 
-    const event = await eventOf(body.deal.id);
+    const event = await eventOn(Topics.deals, (e) => e.subject === `deal/${body.deal.id}`);
     expect(event).toMatchObject({
       type: 'o2c.deal.closed.v1',
       source: 'o2c/deals',

@@ -6,8 +6,8 @@ import {
   type SubscriptionActivatedV1,
   Topics,
 } from '@o2c/contracts';
-import { createKafka, decodeEvent, encodeEvent, validateEventData, type EventRecord } from '@o2c/messaging';
-import { startServiceForTest, type RunningService } from '@o2c/testing';
+import { createKafka, encodeEvent, validateEventData } from '@o2c/messaging';
+import { eventOn, startServiceForTest, type RunningService } from '@o2c/testing';
 import { type Kafka } from 'kafkajs';
 import { provisioningService } from '../../src/app.module';
 import { type ProvisioningEnv } from '../../src/config/env.schema';
@@ -61,27 +61,6 @@ function activated(): SubscriptionActivatedV1 {
   } as SubscriptionActivatedV1;
 }
 
-async function licenceEventFor(accountId: string): Promise<EventRecord> {
-  const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: Topics.licenses, fromBeginning: true });
-  try {
-    return await new Promise<EventRecord>((resolve, reject) => {
-      consumer
-        .run({
-          eachMessage: ({ message }) => {
-            const record = decodeEvent(message);
-            if (record.key === accountId) resolve(record);
-            return Promise.resolve();
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-}
-
 beforeAll(async () => {
   kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!, clientId: 'o2c-provisioning-test' });
   sut = await startServiceForTest(provisioningService, {
@@ -120,7 +99,7 @@ it('provisions a new contract with a licence a product verifies offline with the
   });
   await producer.disconnect();
 
-  const event = await licenceEventFor(contract.accountId);
+  const event = await eventOn(Topics.licenses, (e) => e.key === contract.accountId);
   expect(event.type).toBe('o2c.license.provisioned.v1');
   const licence = validateEventData<LicenseProvisionedV1>(eventSchemas, event.type, event.data);
   expect(licence).toMatchObject({

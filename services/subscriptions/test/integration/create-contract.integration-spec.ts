@@ -6,8 +6,8 @@ import {
   type SubscriptionActivatedV1,
   Topics,
 } from '@o2c/contracts';
-import { createKafka, decodeEvent, encodeEvent, validateEventData, type EventRecord } from '@o2c/messaging';
-import { startServiceForTest, type RunningService } from '@o2c/testing';
+import { createKafka, encodeEvent, validateEventData } from '@o2c/messaging';
+import { eventOn, startServiceForTest, type RunningService, waitForValue } from '@o2c/testing';
 import { type Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { subscriptionsService } from '../../src/app.module';
@@ -80,37 +80,6 @@ async function publish(deal: DealClosedV1): Promise<void> {
   await producer.disconnect();
 }
 
-async function eventAbout(subject: string): Promise<EventRecord> {
-  const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: Topics.subscriptions, fromBeginning: true });
-  try {
-    return await new Promise<EventRecord>((resolve, reject) => {
-      consumer
-        .run({
-          eachMessage: ({ message }) => {
-            const record = decodeEvent(message);
-            if (record.subject === subject) resolve(record);
-            return Promise.resolve();
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('gave up waiting');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 beforeAll(async () => {
   kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!, clientId: 'o2c-subscriptions-test' });
   sut = await startServiceForTest(subscriptionsService, { KAFKA_CONSUMER_GROUP: group });
@@ -132,7 +101,7 @@ describe('a closed deal becomes a contract', () => {
     const deal = closedDeal('new');
     await publish(deal);
 
-    const version = await waitFor(async () => {
+    const version = await waitForValue(async () => {
       const { rows } = await db.query<{ version: number; deal_id: string }>(
         'SELECT version, deal_id FROM contract_version WHERE contract_id = $1',
         [deal.contractId],
@@ -141,7 +110,7 @@ describe('a closed deal becomes a contract', () => {
     });
     expect(version).toEqual({ version: 1, deal_id: deal.dealId });
 
-    const event = await eventAbout(`contract/${deal.contractId}`);
+    const event = await eventOn(Topics.subscriptions, (e) => e.subject === `contract/${deal.contractId}`);
     expect(event).toMatchObject({
       type: 'o2c.subscription.activated.v1',
       source: 'o2c/subscriptions',
@@ -168,7 +137,7 @@ describe('a closed deal becomes a contract', () => {
   it('dead-letters a change it cannot apply yet, with the reason, for operations to replay later', async () => {
     const deal = closedDeal('amendment');
     await publish(deal);
-    const letter = await waitFor(async () => {
+    const letter = await waitForValue(async () => {
       const response = await fetch(`${sut.baseUrl}/v1/admin/dead-letters`);
       const body = (await response.json()) as { items: { key: string; error: string; attempts: number }[] };
       return body.items.find((i) => i.key === deal.account.id);

@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import { createKafka, decodeEvent, type EventRecord } from '@o2c/messaging';
+
+/** Reads `topic` from its beginning, with a group of its own, until an event `matches`; returns it. */
+export async function eventOn(topic: string, matches: (event: EventRecord) => boolean): Promise<EventRecord> {
+  const consumer = createKafka({ brokers: process.env.KAFKA_BROKERS!, clientId: 'o2c-test-probe' }).consumer({
+    groupId: `o2c-test-probe-${randomUUID()}`,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  try {
+    return await new Promise<EventRecord>((resolve, reject) => {
+      consumer
+        .run({
+          eachMessage: ({ message }) => {
+            const event = decodeEvent(message);
+            if (matches(event)) resolve(event);
+            return Promise.resolve();
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** Polls `probe` until it gives a value other than undefined, or fails after `timeoutMs`. */
+export async function waitForValue<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`nothing after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
