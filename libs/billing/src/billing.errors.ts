@@ -3,6 +3,7 @@ export enum BillingErrorCode {
   InvalidDate = 'BILLING.INVALID_DATE',
   InvalidTerm = 'BILLING.INVALID_TERM',
   InvalidPeriod = 'BILLING.INVALID_PERIOD',
+  InvalidChange = 'BILLING.INVALID_CHANGE',
 }
 
 /** The one error `@o2c/billing` throws; `code` says which rule was broken. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { BillingError, BillingErrorCode } from './billing.errors';
-import { addMonths, CalendarDate, daysBetween } from './calendar-date';
+import { addDays, addMonths, CalendarDate, daysBetween } from './calendar-date';
 
 const date = (value: string) => CalendarDate.parse(value);
 
@@ -114,5 +114,27 @@ describe(addMonths.name, () => {
         expect(sut.day).toBe(Math.min(anchor.day, monthLength));
       }),
     );
+  });
+});
+
+describe(addDays.name, () => {
+  it.each([
+    ['2026-02-01', 30, '2026-03-03'],
+    ['2028-02-28', 1, '2028-02-29'],
+    ['2027-02-28', 1, '2027-03-01'],
+    ['2026-12-31', 1, '2027-01-01'],
+    ['2027-01-01', -1, '2026-12-31'],
+    ['2000-02-28', 366, '2001-02-28'],
+    ['1969-12-31', 0, '1969-12-31'],
+  ])('%s + %i days is %s', (from, days, expected) => {
+    expect(addDays(CalendarDate.parse(from), days).toString()).toBe(expected);
+  });
+
+  it('is the inverse of daysBetween for every day of four years', () => {
+    const start = CalendarDate.parse('2027-01-01');
+    for (let days = 0; days <= 1461; days += 1) {
+      expect(daysBetween(start, addDays(start, days))).toBe(days);
+    }
+    expect(addDays(start, 1461).toString()).toBe('2031-01-01');
   });
 });

@@ -23,6 +23,22 @@ function epochDayOf(year: number, month: number, day: number): number {
   return era * 146097 + dayOfEra - 719468;
 }
 
+// The inverse, H. Hinnant's civil_from_days.
+function civilOf(epochDay: number): [number, number, number] {
+  const z = epochDay + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return [yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day];
+}
+
 /** A calendar date in UTC (`YYYY-MM-DD`, years 0001–9999), real dates only; immutable. */
 export class CalendarDate {
   private constructor(
@@ -95,6 +111,15 @@ export class CalendarDate {
 /** Calendar days from `a` to `b` (`b − a`, billing rules §1); negative when `b` is before `a`. */
 export function daysBetween(a: CalendarDate, b: CalendarDate): number {
   return b.epochDay - a.epochDay;
+}
+
+/** `date` plus `days` calendar days (negative goes back): due dates are invoice date + payment terms. */
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  if (!Number.isSafeInteger(days)) {
+    throw new BillingError(BillingErrorCode.InvalidPeriod, `Cannot add ${days} days: not an integer`);
+  }
+  const [year, month, day] = civilOf(date.epochDay + days);
+  return CalendarDate.of(year, month, day);
 }
 
 /**

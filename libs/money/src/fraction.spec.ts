@@ -102,4 +102,17 @@ describe(Fraction.name, () => {
       );
     });
   });
+
+  describe('toDecimalString', () => {
+    it.each([
+      [Fraction.of(1496880n, 365n), 6, '4101.041095…'],
+      [Fraction.of(410104n, 100n), 6, '4101.04'],
+      [Fraction.of(-1n, 3n), 2, '-0.33…'],
+      [Fraction.fromInteger(7n), 3, '7'],
+      [Fraction.of(1n, 8n), 3, '0.125'],
+      [Fraction.of(1n, 8n), 2, '0.12…'],
+    ])('writes %s with %i decimals as %s', (value, digits, expected) => {
+      expect(value.toDecimalString(digits)).toBe(expected);
+    });
+  });
 });

@@ -97,6 +97,25 @@ export class Fraction {
     return this.numerator < 0n;
   }
 
+  /**
+   * Decimal notation with at most `digits` decimals, for people reading an explanation:
+   * `"4101.041095…"` when the value has more decimals (truncated, marked with `…`), `"4101.04"` otherwise.
+   */
+  toDecimalString(digits: number): string {
+    const sign = this.numerator < 0n ? '-' : '';
+    const magnitude = this.numerator < 0n ? -this.numerator : this.numerator;
+    const whole = magnitude / this.denominator;
+    let remainder = magnitude % this.denominator;
+    let decimals = '';
+    while (remainder !== 0n && decimals.length < digits) {
+      remainder *= 10n;
+      decimals += (remainder / this.denominator).toString();
+      remainder %= this.denominator;
+    }
+    const text = decimals === '' ? `${whole}` : `${whole}.${decimals}`;
+    return `${sign}${text}${remainder === 0n ? '' : '…'}`;
+  }
+
   /** `"n/d"`, or `"n"` when the denominator is 1. */
   toString(): string {
     return this.denominator === 1n ? `${this.numerator}` : `${this.numerator}/${this.denominator}`;
