@@ -4,6 +4,7 @@ export enum BillingErrorCode {
   InvalidTerm = 'BILLING.INVALID_TERM',
   InvalidPeriod = 'BILLING.INVALID_PERIOD',
   InvalidChange = 'BILLING.INVALID_CHANGE',
+  UnknownTaxCountry = 'BILLING.UNKNOWN_TAX_COUNTRY',
 }
 
 /** The one error `@o2c/billing` throws; `code` says which rule was broken. */

@@ -72,10 +72,11 @@ function required<T>(value: T | undefined, what: string): T {
 }
 
 function fullLine(line: DealLineInput, currency: string, dealId: string): LineSpec {
-  const catalog = required(line.catalog, `Deal ${dealId}, line ${line.id}: no catalog entry for its sku`);
+  const sku = required(line.sku, `Deal ${dealId}, line ${line.id}: not a line of the contract, and no sku`);
+  const catalog = required(line.catalog, `Deal ${dealId}, line ${line.id}: no catalog entry for ${sku}`);
   return {
     id: line.id,
-    sku: required(line.sku, `Deal ${dealId}, line ${line.id}: no sku`),
+    sku,
     chargeType: catalog.chargeType,
     pricePeriod: line.pricePeriod ?? catalog.defaultPricePeriod ?? 'month',
     ...(line.discountPercent === undefined

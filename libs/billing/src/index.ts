@@ -5,3 +5,4 @@ export * from './contract';
 export * from './contract-changes';
 export * from './deal-input';
 export * from './document-schedule';
+export * from './tax';
