@@ -253,7 +253,7 @@ export function amendContract(current: ContractVersion, spec: AmendmentSpec): Co
   const effective = spec.effectiveDate;
   requireChangeable(current, what);
   requireInsideTerm(current, effective, what);
-  if (effective.isBefore(current.change.effectiveDate)) {
+  if (current.status === 'active' && effective.isBefore(current.change.effectiveDate)) {
     invalid(
       `${what}: effective ${effective.toString()}, before the change already in effect on ${current.change.effectiveDate.toString()}; amendments must come in effective-date order`,
     );
@@ -319,7 +319,7 @@ export function cancelContract(current: ContractVersion, spec: CancellationSpec)
     return {
       ...current,
       version,
-      change: { ...current.change, kind: 'cancellation', id: spec.dealId },
+      change: { kind: 'cancellation', id: spec.dealId, effectiveDate: current.term.end },
       status: 'non_renewing',
       term: { ...current.term, autoRenew: false },
     };

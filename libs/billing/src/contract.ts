@@ -57,8 +57,8 @@ export interface ContractChange {
   id: string;
   /**
    * The day from which the version bills (billing rules §5: the regular invoice of a period bills the
-   * latest version effective on or before its first day). An end-of-term cancellation changes nothing
-   * billable in its term and keeps the effective date of the version it follows.
+   * latest version effective on or before its first day). An end-of-term cancellation takes effect on the
+   * term's end and changes nothing billable before it.
    */
   effectiveDate: CalendarDate;
 }

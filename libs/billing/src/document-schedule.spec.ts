@@ -297,6 +297,35 @@ describe(scheduleDocuments.name, () => {
     });
   });
 
+  describe('end-of-term cancellation', () => {
+    it('still bills an amendment made after it, and renews no more', () => {
+      const documents = scheduleDocuments(
+        withAutomaticRenewals(
+          historyOf(
+            newDeal({ autoRenew: true }, [
+              { id: 'L1', sku: 'PLATFORM', quantity: 1, unitPrice: '36500.00', catalog: perYear },
+            ]),
+            {
+              dealId: 'C1',
+              kind: 'cancellation',
+              currency: 'USD',
+              cancellation: { effective: 'end_of_term' },
+              lines: [],
+            },
+            amendment('D3', '2027-12-02', [{ id: 'L1', quantity: 2 }]),
+          ),
+          date('2029-01-01'),
+        ),
+      );
+      // [01-01, 12-02) is 335 days, [12-02, 2028-01-01) 30 days, of 100.00 each
+      expect(lines(documents)).toEqual([
+        '2027-01-01 invoice L1 2027-01-01..2027-12-02 3350000',
+        '2027-01-01 invoice L1 2027-12-02..2028-01-01 300000',
+        '2027-12-02 invoice L1 2027-12-02..2028-01-01 300000',
+      ]);
+    });
+  });
+
   describe('renewal', () => {
     it('renews the last segment of a ramp with the uplift, anchored on the new term', () => {
       // Last segment 15000/yr × 1.05 = 15750.00 a year, quarterly → 3937.50 a quarter.

@@ -20,3 +20,4 @@ export * from './provisioning/license-provisioned.v1';
 export * from './provisioning/license-updated.v1';
 export * from './provisioning/license-revoked.v1';
 export * from './asyncapi';
+export * from './subscriptions/contract-version.mapper';

@@ -11,6 +11,7 @@ import {
   IsPercentString,
   PresentExactlyWhen,
   NestedProperty,
+  OptionalProperty,
 } from '../shared/validators';
 import {
   BillingFrequencies,
@@ -101,6 +102,11 @@ export class ChargeSegmentV1 {
   /** Decimal string in major units, before discount; may carry more decimals than the currency after an uplift. */
   @IsDecimalString()
   unitPrice!: string;
+
+  /** Set when an amendment changed the discount from this segment on; else the charge's `discountPercent`. */
+  @OptionalProperty()
+  @IsPercentString()
+  discountPercent?: string;
 }
 
 /** One charge of the contract, born from one deal line. */
