@@ -93,7 +93,7 @@ describe(scheduleDocuments.name, () => {
         proration: { days: 231, nominalDays: 365 },
       });
       expect(documents[1]!.lines[0]!.explanation.formula).toBe(
-        '20 × 360 × (1 − 10 %) × 12/12 months × 231/365 days = 4101.041095… → 4101.04',
+        '20 × 360.00 × (1 − 10 %) × 12/12 months × 231/365 days = 4101.041095… → 4101.04',
       );
       expect(documents[1]!.lines[0]!.explanation.exactAmount.toString()).toBe('299376/73'); // 1496880/365, reduced;
     });

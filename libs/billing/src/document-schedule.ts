@@ -1,4 +1,4 @@
-import { formatMinor, Fraction, roundHalfAwayFromZero } from '@o2c/money';
+import { formatMinor, formatPrice, Fraction, roundHalfAwayFromZero } from '@o2c/money';
 import {
   billingPeriods,
   monthsOf,
@@ -146,7 +146,7 @@ function recurringLine(
       },
       exactAmount,
       formula:
-        `${amount.quantity} × ${decimal(amount.unitPrice)}${discount} × ${piece.periodMonths}/${months} months` +
+        `${amount.quantity} × ${formatPrice(amount.unitPrice, currency, 6)}${discount} × ${piece.periodMonths}/${months} months` +
         ` × ${days}/${nominalDays} days = ${decimal(exactAmount)} → ${formatMinor(amountMinor, currency)}`,
     },
   };
@@ -269,7 +269,7 @@ function oneTimeLine(
       discountPercent: charge.discountPercent,
       netUnitPrice: net,
       exactAmount,
-      formula: `${charge.quantity} × ${decimal(charge.unitPrice)}${discount} = ${decimal(exactAmount)} → ${formatMinor(amountMinor, currency)}`,
+      formula: `${charge.quantity} × ${formatPrice(charge.unitPrice, currency, 6)}${discount} = ${decimal(exactAmount)} → ${formatMinor(amountMinor, currency)}`,
     },
   };
 }

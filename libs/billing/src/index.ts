@@ -6,3 +6,4 @@ export * from './contract-changes';
 export * from './deal-input';
 export * from './document-schedule';
 export * from './tax';
+export * from './document-presenter';

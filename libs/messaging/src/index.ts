@@ -12,3 +12,4 @@ export * from './migrations';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './metrics';
+export * from './topic-namespace';

@@ -22,6 +22,7 @@ import {
 import { KAFKA } from './kafka.module';
 import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox-relay';
+import { parseTopicNamespace } from './topic-namespace';
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
@@ -35,6 +36,12 @@ export interface MessagingOptions {
   readonly clock?: Clock;
   /** Whether this process relays its outbox to Kafka (default true). */
   readonly relay?: boolean;
+  /**
+   * Prefix of every topic this service publishes to and consumes from, dead-letter topics
+   * included (`<namespace>.o2c.deals.v1`); none when absent or empty. Tests use it to keep off
+   * the shared topics. Lowercase letters and digits separated by single dots or dashes.
+   */
+  readonly topicNamespace?: string;
   readonly consumer?: Partial<
     Pick<
       KafkaInboxServerOptions,
@@ -66,6 +73,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     this.relay = new OutboxRelay({
       databaseUrl: url,
       kafka: this.kafka,
+      topicNamespace: this.options.topicNamespace,
       log: (level, message) => this.logger[level === 'info' ? 'log' : level](message),
     });
     this.relay.start();
@@ -82,7 +90,10 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
  */
 @Module({})
 export class MessagingModule {
-  static forRoot(options: MessagingOptions): DynamicModule {
+  static forRoot(given: MessagingOptions): DynamicModule {
+    // The namespace is checked once, here: a bad one stops the service at start-up rather than
+    // failing every publish and subscribe; an empty one is none.
+    const options: MessagingOptions = { ...given, topicNamespace: parseTopicNamespace(given.topicNamespace) };
     return {
       module: MessagingModule,
       global: true,
@@ -116,6 +127,7 @@ export function connectInboxConsumer(
     clock: app.get<Clock>(CLOCK),
     groupId: options.groupId,
     schemas: options.schemas,
+    topicNamespace: options.topicNamespace,
     ...options.consumer,
     ...overrides,
   });

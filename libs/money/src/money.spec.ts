@@ -3,6 +3,7 @@ import { minorUnitDecimals } from './currencies';
 import { Fraction } from './fraction';
 import {
   formatMinor,
+  formatPrice,
   fromWireMoney,
   minorToFraction,
   parseMoney,
@@ -201,5 +202,20 @@ describe(fromWireMoney.name, () => {
     expect(() => fromWireMoney({ amountMinor: '1', currency: 'usd' })).toThrow(
       code(MoneyErrorCode.UnknownCurrency),
     );
+  });
+});
+
+describe(formatPrice.name, () => {
+  it.each([
+    ['360', 'USD', '360.00'],
+    ['508.8725', 'USD', '508.8725'],
+    ['3300', 'JPY', '3300'],
+    ['1234.5', 'KWD', '1234.500'],
+  ])('writes %s %s as %s', (value, currency, expected) => {
+    expect(formatPrice(Fraction.parseDecimal(value), currency)).toBe(expected);
+  });
+
+  it('marks a value that does not terminate', () => {
+    expect(formatPrice(Fraction.of(1n, 3n), 'USD', 4)).toBe('0.3333…');
   });
 });

@@ -103,3 +103,16 @@ export function fromWireMoney(wire: WireMoney): Money {
   }
   return { amountMinor: BigInt(wire.amountMinor), currency: wire.currency };
 }
+
+/**
+ * A price in major units as people write it: at least the currency's decimals (`"360.00"` USD, `"3300"` JPY),
+ * more only where the exact value has them (`"508.8725"` after an uplift); `maxDecimals` bounds a value that
+ * does not terminate, marked with `…`.
+ */
+export function formatPrice(value: Fraction, currency: string, maxDecimals = 40): string {
+  const text = value.toDecimalString(Math.max(maxDecimals, Number(currencyOf(currency).exponent)));
+  const exact = !text.endsWith('…');
+  const [whole, decimals = ''] = (exact ? text : text.slice(0, -1)).split('.');
+  const padded = exact ? decimals.padEnd(Number(currencyOf(currency).exponent), '0') : decimals;
+  return `${whole!}${padded === '' ? '' : `.${padded}`}${exact ? '' : '…'}`;
+}

@@ -6,3 +6,4 @@ export * from './service-core.module';
 export * from './service-env.token';
 export * from './asyncapi.controller';
 export * from './http/problem-details';
+export * from './jobs/periodic-job';

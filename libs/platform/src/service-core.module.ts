@@ -57,6 +57,7 @@ export class ServiceCoreModule {
         MessagingModule.forRoot({
           source: `o2c/${options.service}`,
           groupId: options.env.KAFKA_CONSUMER_GROUP ?? options.service,
+          topicNamespace: options.env.KAFKA_TOPIC_NAMESPACE,
           schemas: options.schemas ?? eventSchemas,
           ...(options.clock ? { clock: options.clock } : {}),
           ...(options.consumer ? { consumer: options.consumer } : {}),

@@ -3,3 +3,4 @@ export * from './service-harness';
 export * from './test-database';
 export * from './service-foundation';
 export * from './kafka-probe';
+export * from './test-topics';

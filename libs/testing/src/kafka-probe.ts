@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { Topics } from '@o2c/contracts';
 import { createKafka, decodeEvent, type EventRecord } from '@o2c/messaging';
 
-/** Reads `topic` from its beginning, with a group of its own, until an event `matches`; returns it. */
+const SHARED_TOPICS: ReadonlySet<string> = new Set(Object.values(Topics));
+
+/**
+ * Reads `topic` from its beginning, with a group of its own, until an event `matches`; returns it.
+ * `topic` is a physical name in the test's namespace (`sut.topic(Topics.deals)`): the services
+ * under test never publish on the shared topics.
+ */
 export async function eventOn(topic: string, matches: (event: EventRecord) => boolean): Promise<EventRecord> {
+  if (SHARED_TOPICS.has(topic)) {
+    throw new Error(
+      `eventOn(${topic}): the services under test publish in their topic namespace; read sut.topic('${topic}')`,
+    );
+  }
   const consumer = createKafka({ brokers: process.env.KAFKA_BROKERS!, clientId: 'o2c-test-probe' }).consumer({
     groupId: `o2c-test-probe-${randomUUID()}`,
   });

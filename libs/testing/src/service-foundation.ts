@@ -4,6 +4,7 @@ import { type ServiceDefinition, type ServiceEnv } from '@o2c/platform';
 import { dropDatabase } from '@o2c/persistence';
 import { startServiceForTest } from './service-harness';
 import { uniqueTestDatabase } from './test-database';
+import { createTestTopics } from './test-topics';
 
 interface ProcessResult {
   readonly code: number | null;
@@ -158,18 +159,26 @@ export function describeServiceFoundation<E extends ServiceEnv>(
       const result = await runMain(mainJs, {
         PATH: process.env.PATH,
         KAFKA_BROKERS: 'not-a-broker-list',
+        KAFKA_TOPIC_NAMESPACE: 'Not_A_Namespace',
         PORT: '99999',
         LOG_LEVEL: 'loud',
       });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('invalid configuration');
-      for (const variable of ['DATABASE_URL', 'KAFKA_BROKERS', 'PORT', 'LOG_LEVEL']) {
+      for (const variable of [
+        'DATABASE_URL',
+        'KAFKA_BROKERS',
+        'KAFKA_TOPIC_NAMESPACE',
+        'PORT',
+        'LOG_LEVEL',
+      ]) {
         expect(result.stderr).toContain(variable);
       }
     });
 
     it('stops cleanly on SIGTERM', async () => {
       const database = uniqueTestDatabase(definition.service);
+      const topics = await createTestTopics(definition.service);
       const port = await freePort();
       try {
         const result = await runMain(
@@ -177,6 +186,7 @@ export function describeServiceFoundation<E extends ServiceEnv>(
           {
             ...process.env,
             ...serviceEnv,
+            KAFKA_TOPIC_NAMESPACE: topics.namespace,
             DATABASE_URL: database.url,
             PORT: String(port),
             LOG_LEVEL: 'info',
@@ -191,7 +201,7 @@ export function describeServiceFoundation<E extends ServiceEnv>(
         expect(result.code).toBe(0);
         expect(result.stdout).toContain(`"service":"${definition.service}"`);
       } finally {
-        await dropDatabase(database);
+        await Promise.all([dropDatabase(database), topics.delete()]);
       }
     });
   });

@@ -1,4 +1,5 @@
 import { type INestApplication } from '@nestjs/common';
+import { namespacedTopic } from '@o2c/messaging';
 import { dropDatabase, type DatabaseLocation } from '@o2c/persistence';
 import {
   createServiceApp,
@@ -8,43 +9,70 @@ import {
   type ServiceEnv,
 } from '@o2c/platform';
 import { uniqueTestDatabase } from './test-database';
+import { createTestTopics } from './test-topics';
 
 export interface RunningService<E extends ServiceEnv> {
   readonly app: INestApplication;
   readonly baseUrl: string;
   readonly env: E;
   readonly database: DatabaseLocation;
-  /** Closes the application and drops its test database. */
+  /** The service's `KAFKA_TOPIC_NAMESPACE`: its topics are `<namespace>.<topic>`. */
+  readonly topicNamespace: string;
+  /** The physical name of an o2c topic as this service uses it: `topic(Topics.deals)`. */
+  topic(name: string): string;
+  /** Closes the application, drops its test database and deletes the topics of its namespace. */
   stop(): Promise<void>;
 }
 
 /**
  * Starts a whole service, as `main.ts` would, on a random port, against the tests' real
- * PostgreSQL (in a database of its own, dropped on stop) and Kafka.
+ * PostgreSQL (in a database of its own, dropped on stop) and Kafka, on topics of its own: a
+ * fresh topic namespace whose topics are created first and deleted on stop. Services that must
+ * talk to each other share one: pass the `namespace` of `createTestTopics()` as
+ * `KAFKA_TOPIC_NAMESPACE` (its topics are then the caller's to delete).
  */
 export async function startServiceForTest<E extends ServiceEnv>(
   definition: ServiceDefinition<E>,
   overrides: Record<string, string> = {},
 ): Promise<RunningService<E>> {
   const database = uniqueTestDatabase(definition.service);
-  const env = validateEnv(definition.envSchema, {
-    ...process.env,
-    LOG_LEVEL: 'error',
-    PORT: '0',
-    DATABASE_URL: database.url,
-    ...overrides,
-  });
-  const app = await createServiceApp(definition, env);
-  await startServiceApp(app, 0, '127.0.0.1');
-  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const topics =
+    overrides.KAFKA_TOPIC_NAMESPACE === undefined ? await createTestTopics(definition.service) : undefined;
+  const topicNamespace = topics?.namespace ?? overrides.KAFKA_TOPIC_NAMESPACE!;
+  const stop = async (app?: INestApplication) => {
+    try {
+      await app?.close();
+    } finally {
+      await Promise.all([dropDatabase(database), topics?.delete()]);
+    }
+  };
+  let env: E;
+  let app: INestApplication | undefined;
+  try {
+    env = validateEnv(definition.envSchema, {
+      ...process.env,
+      LOG_LEVEL: 'error',
+      PORT: '0',
+      DATABASE_URL: database.url,
+      KAFKA_TOPIC_NAMESPACE: topicNamespace,
+      ...overrides,
+    });
+    app = await createServiceApp(definition, env);
+    await startServiceApp(app, 0, '127.0.0.1');
+  } catch (error) {
+    // Nothing of a service that did not start is left behind: its topics included.
+    await stop(app).catch(() => undefined);
+    throw error;
+  }
+  const started = app;
+  const baseUrl = (await started.getUrl()).replace('[::1]', '127.0.0.1');
   return {
-    app,
+    app: started,
     baseUrl,
     env,
     database,
-    stop: async () => {
-      await app.close();
-      await dropDatabase(database);
-    },
+    topicNamespace,
+    topic: (name) => namespacedTopic(name, topicNamespace),
+    stop: () => stop(started),
   };
 }

@@ -4,6 +4,7 @@ import { ServiceCoreModule, type ServiceDefinition } from '@o2c/platform';
 import { SubscriptionsEnv } from './config/env.schema';
 import { ContractsModule } from './modules/contracts/contracts.module';
 import { CreateContracts1764200000000 } from './modules/contracts/infra/1764200000000-create-contracts';
+import { AddVersionChange1764300000000 } from './modules/contracts/infra/1764300000000-add-version-change';
 
 @Module({})
 export class SubscriptionsAppModule {
@@ -15,7 +16,7 @@ export class SubscriptionsAppModule {
           service: 'subscriptions',
           env,
           entities: [],
-          migrations: [...messagingMigrations, CreateContracts1764200000000],
+          migrations: [...messagingMigrations, CreateContracts1764200000000, AddVersionChange1764300000000],
         }),
         ContractsModule,
       ],

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, Min, ValidateNested } from 'class-validator';
+import { DealAccountV1 } from '../deals/deal-closed.v1';
 import { CatalogEntrySnapshotV1 } from '../shared/catalog-entry';
 import {
   IsAfterProperty,
@@ -154,6 +155,11 @@ export abstract class ContractStateV1 {
 
   @IsIdentifier()
   accountId!: string;
+
+  /** The customer as the latest deal named it (tax country and id, billing e-mail); absent in early events. */
+  @OptionalProperty()
+  @NestedProperty(() => DealAccountV1)
+  account?: DealAccountV1;
 
   @IsCurrencyCode()
   currency!: string;

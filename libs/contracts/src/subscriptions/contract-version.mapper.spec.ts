@@ -103,12 +103,12 @@ describe(contractVersionOf.name, () => {
     const l1 = state.charges.find((charge) => charge.dealLineId === 'L1')!;
     expect(l1.discountPercent).toBe('12.5');
     expect(l1.segments).toEqual([
-      { effectiveFrom: '2027-01-01', effectiveTo: '2027-02-20', quantity: 10, unitPrice: '480' },
+      { effectiveFrom: '2027-01-01', effectiveTo: '2027-02-20', quantity: 10, unitPrice: '480.00' },
       {
         effectiveFrom: '2027-02-20',
         effectiveTo: '2028-01-01',
         quantity: 12,
-        unitPrice: '480',
+        unitPrice: '480.00',
         discountPercent: '15',
       },
     ]);

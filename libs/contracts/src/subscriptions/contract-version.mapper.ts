@@ -5,7 +5,8 @@ import {
   type ContractCharge,
   type ContractVersion,
 } from '@o2c/billing';
-import { Fraction } from '@o2c/money';
+import { formatPrice, Fraction } from '@o2c/money';
+import type { DealAccountV1 } from '../deals/deal-closed.v1';
 import type { CatalogEntrySnapshotV1 } from '../shared/catalog-entry';
 import { EventTypes } from '../topics';
 import type {
@@ -129,6 +130,7 @@ export function contractStateOf(
   identity: {
     contractId: string;
     accountId: string;
+    account?: DealAccountV1;
     source: ContractChangeSourceV1;
     charge: (lineId: string) => ChargeIdentity;
   },
@@ -137,6 +139,7 @@ export function contractStateOf(
   return {
     contractId: identity.contractId,
     accountId: identity.accountId,
+    ...(identity.account === undefined ? {} : { account: identity.account }),
     currency: version.currency,
     version: version.version,
     status: version.status,
@@ -169,7 +172,7 @@ export function contractStateOf(
               effectiveFrom: charge.billedOn.toString(),
               effectiveTo: term.end.toString(),
               quantity: charge.quantity,
-              unitPrice: decimalString(charge.unitPrice),
+              unitPrice: formatPrice(charge.unitPrice, version.currency),
             },
           ],
         };
@@ -183,7 +186,7 @@ export function contractStateOf(
           effectiveFrom: segment.start.toString(),
           effectiveTo: segment.end.toString(),
           quantity: segment.quantity,
-          unitPrice: decimalString(segment.unitPrice),
+          unitPrice: formatPrice(segment.unitPrice, version.currency),
           ...(segment.discountPercent.equals(base)
             ? {}
             : { discountPercent: decimalString(segment.discountPercent) }),

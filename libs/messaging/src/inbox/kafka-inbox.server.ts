@@ -16,6 +16,7 @@ import { validateEventData, type EventSchemas } from '../cloudevents/event-schem
 import { describeError, isRetryable } from '../errors';
 import { ensureTopics } from '../kafka-connection';
 import { messagingMetrics } from '../metrics';
+import { namespacedTopic } from '../topic-namespace';
 import { InboxContext, type MessageCoordinates } from './inbox-context';
 
 export interface KafkaInboxServerOptions {
@@ -27,6 +28,11 @@ export interface KafkaInboxServerOptions {
   readonly clock: Clock;
   /** The topic an event type arrives on; defaults to @o2c/contracts' table. */
   readonly topicOf?: (type: string) => string | undefined;
+  /**
+   * Prefix of the topics consumed (`<namespace>.<topic>`, whatever `topicOf` says); none by
+   * default. Dead letters follow: `<namespace>.<topic>.<group>.dlq`.
+   */
+  readonly topicNamespace?: string;
   /** Attempts before a message is dead-lettered (transient failures only). */
   readonly maxAttempts?: number;
   readonly initialRetryDelayMs?: number;
@@ -61,6 +67,8 @@ export class RethrowToTransportFilter implements RpcExceptionFilter {
  * order. Transient failures are retried with exponential backoff (heartbeating meanwhile);
  * after the last attempt, or at once for a NonRetryableError, the message goes to
  * `<topic>.<group>.dlq` and the `dead_letter` table, and the partition moves on.
+ * With a `topicNamespace` every topic is the namespaced one: what it subscribes to, and so the
+ * topic of each message, its dead-letter topic and the topic its dead letter and replay record.
  */
 export class KafkaInboxServer extends Server implements CustomTransportStrategy {
   override readonly propagatesEventHandlerErrors = true;
@@ -121,10 +129,11 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
     return this.consumer as T;
   }
 
+  /** The physical topic an event type arrives on, in this server's namespace. */
   private topicOf(type: string): string {
     const topic = this.options.topicOf?.(type) ?? TopicOfEventType[type as EventType];
     if (!topic) throw new Error(`no topic is known for event type ${type}`);
-    return topic;
+    return namespacedTopic(topic, this.options.topicNamespace);
   }
 
   private async start(): Promise<void> {
@@ -299,6 +308,7 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
     const at = this.options.clock.now().toISOString();
     const original = headersAsStrings(message.headers);
     await this.producer!.send({
+      // coordinates.topic is the physical topic, so the dead letter stays in its namespace.
       topic: deadLetterTopic(coordinates.topic, this.options.groupId),
       acks: -1,
       messages: [
@@ -344,7 +354,8 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
 
   /**
    * Applies a dead letter again, through the same validation, inbox and handler as a
-   * delivery: applied at most once, however often it is replayed.
+   * delivery: applied at most once, however often it is replayed. The letter's topic is the
+   * physical one it was read from (namespaced, if any), as a delivery would record it.
    */
   async replay(letter: {
     topic: string;

@@ -2,12 +2,18 @@ import { type Kafka, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { encodeEvent, type EventRecord } from '../cloudevents/cloud-event-codec';
 import { messagingMetrics } from '../metrics';
+import { namespacedTopic } from '../topic-namespace';
 import { OUTBOX_CHANNEL } from './outbox';
 
 export interface OutboxRelayOptions {
   /** Connection URL of the service's database (the relay keeps one connection of its own). */
   readonly databaseUrl: string;
   readonly kafka: Kafka;
+  /**
+   * Prefix of the topics published to (`<namespace>.<topic>`); none by default. The outbox keeps
+   * the topic of @o2c/contracts and the relay maps it here, where it meets Kafka.
+   */
+  readonly topicNamespace?: string;
   readonly batchSize?: number;
   /** Polling interval when no NOTIFY arrives (the fallback). */
   readonly pollIntervalMs?: number;
@@ -139,9 +145,10 @@ export class OutboxRelay {
     if (rows.length === 0) return 0;
     const byTopic = new Map<string, ReturnType<typeof encodeEvent>[]>();
     for (const row of rows) {
-      const messages = byTopic.get(row.topic) ?? [];
+      const topic = namespacedTopic(row.topic, this.options.topicNamespace);
+      const messages = byTopic.get(topic) ?? [];
       messages.push(encodeEvent(toRecord(row)));
-      byTopic.set(row.topic, messages);
+      byTopic.set(topic, messages);
     }
     await this.producer!.sendBatch({
       acks: -1,

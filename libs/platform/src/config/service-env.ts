@@ -1,5 +1,5 @@
 import { LOG_LEVELS, type LogLevel } from '@o2c/observability';
-import { parseBrokers } from '@o2c/messaging';
+import { parseBrokers, parseTopicNamespace } from '@o2c/messaging';
 import { resolveDatabaseLocation } from '@o2c/persistence';
 import {
   IsIn,
@@ -69,6 +69,16 @@ export abstract class ServiceEnv {
   @IsString()
   @IsNotEmpty()
   KAFKA_CONSUMER_GROUP?: string;
+
+  /**
+   * Prefix of every Kafka topic the service produces to and consumes from, dead-letter topics
+   * included (`<namespace>.o2c.deals.v1`); empty or unset (production) is none. Lowercase letters
+   * and digits separated by single dots or dashes, at most 64. The tests give each service one of
+   * its own so that they never touch the shared topics; the namespaced topics must exist (6 partitions).
+   */
+  @IsOptional()
+  @ParsesWith(parseTopicNamespace)
+  KAFKA_TOPIC_NAMESPACE?: string;
 
   /** Minimum level of the JSON log lines. */
   @IsIn(LOG_LEVELS)

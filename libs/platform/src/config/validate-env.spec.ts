@@ -50,6 +50,19 @@ describe(validateEnv.name, () => {
     );
   });
 
+  it('takes a topic namespace of lowercase letters and digits separated by dots or dashes; empty is none', () => {
+    expect(validateEnv(ExampleEnv, valid).KAFKA_TOPIC_NAMESPACE).toBeUndefined();
+    expect(validateEnv(ExampleEnv, { ...valid, KAFKA_TOPIC_NAMESPACE: '' }).KAFKA_TOPIC_NAMESPACE).toBe('');
+    expect(
+      validateEnv(ExampleEnv, { ...valid, KAFKA_TOPIC_NAMESPACE: 'test-deals.1a2b' }).KAFKA_TOPIC_NAMESPACE,
+    ).toBe('test-deals.1a2b');
+    for (const bad of ['Test', 'a_b', 'a..b', '-a', 'a.', 'a b', 'x'.repeat(65)]) {
+      expect(problemsOf({ ...valid, KAFKA_TOPIC_NAMESPACE: bad })).toEqual([
+        expect.stringMatching(/^KAFKA_TOPIC_NAMESPACE must be at most 64 lowercase letters and digits/),
+      ]);
+    }
+  });
+
   it('explains a DATABASE_URL that is not a postgres URL', () => {
     expect(problemsOf({ ...valid, DATABASE_URL: 'mysql://root@db/x' })).toEqual([
       'DATABASE_URL must be a postgres:// URL, got mysql://',

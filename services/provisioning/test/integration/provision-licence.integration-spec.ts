@@ -71,11 +71,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sut.stop();
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.includes(group)) });
-  await admin.disconnect();
+  await sut.stop(); // deletes the topics of its namespace, its dead-letter topics included
 });
 
 it('provisions a new contract with a licence a product verifies offline with the public key alone', async () => {
@@ -83,7 +79,7 @@ it('provisions a new contract with a licence a product verifies offline with the
   const producer = kafka.producer();
   await producer.connect();
   await producer.send({
-    topic: Topics.subscriptions,
+    topic: sut.topic(Topics.subscriptions),
     acks: -1,
     messages: [
       encodeEvent({
@@ -99,7 +95,7 @@ it('provisions a new contract with a licence a product verifies offline with the
   });
   await producer.disconnect();
 
-  const event = await eventOn(Topics.licenses, (e) => e.key === contract.accountId);
+  const event = await eventOn(sut.topic(Topics.licenses), (e) => e.key === contract.accountId);
   expect(event.type).toBe('o2c.license.provisioned.v1');
   const licence = validateEventData<LicenseProvisionedV1>(eventSchemas, event.type, event.data);
   expect(licence).toMatchObject({

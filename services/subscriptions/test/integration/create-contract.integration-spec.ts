@@ -63,7 +63,7 @@ async function publish(deal: DealClosedV1): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
   await producer.send({
-    topic: Topics.deals,
+    topic: sut.topic(Topics.deals),
     acks: -1,
     messages: [
       encodeEvent({
@@ -89,11 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db.end();
-  await sut.stop();
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.includes(group)) });
-  await admin.disconnect();
+  await sut.stop(); // deletes the topics of its namespace, its dead-letter topics included
 });
 
 describe('a closed deal becomes a contract', () => {
@@ -110,7 +106,10 @@ describe('a closed deal becomes a contract', () => {
     });
     expect(version).toEqual({ version: 1, deal_id: deal.dealId });
 
-    const event = await eventOn(Topics.subscriptions, (e) => e.subject === `contract/${deal.contractId}`);
+    const event = await eventOn(
+      sut.topic(Topics.subscriptions),
+      (e) => e.subject === `contract/${deal.contractId}`,
+    );
     expect(event).toMatchObject({
       type: 'o2c.subscription.activated.v1',
       source: 'o2c/subscriptions',
@@ -134,7 +133,7 @@ describe('a closed deal becomes a contract', () => {
     });
   });
 
-  it('dead-letters a change it cannot apply yet, with the reason, for operations to replay later', async () => {
+  it('dead-letters a change of a contract it does not know, with the reason, for operations to replay later', async () => {
     const deal = closedDeal('amendment');
     await publish(deal);
     const letter = await waitForValue(async () => {
@@ -144,7 +143,7 @@ describe('a closed deal becomes a contract', () => {
     });
     expect(letter).toMatchObject({
       attempts: 1,
-      error: `NonRetryableError: amendment deals are not applied to contracts yet (deal ${deal.dealId})`,
+      error: `NonRetryableError: deal ${deal.dealId} (amendment) names contract ${deal.contractId}, which does not exist`,
     });
     expect(
       (await db.query('SELECT count(*)::int AS n FROM contract WHERE contract_id = $1', [deal.contractId]))

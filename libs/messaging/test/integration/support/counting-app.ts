@@ -71,7 +71,12 @@ class CountWhenCounted {
 
 @Module({})
 class CountingModule {
-  static register(database: DatabaseLocation, relay: boolean): DynamicModule {
+  static register(
+    database: DatabaseLocation,
+    relay: boolean,
+    topicNamespace?: string,
+    groupId = 'counting',
+  ): DynamicModule {
     return {
       module: CountingModule,
       imports: [
@@ -85,9 +90,10 @@ class CountingModule {
         KafkaModule.forRoot({ brokers: process.env.KAFKA_BROKERS!, clientId: 'o2c-messaging-test' }),
         MessagingModule.forRoot({
           source: 'o2c/test',
-          groupId: 'counting',
+          groupId,
           schemas: new Map([[COUNTED, CountedV1]]),
           relay,
+          topicNamespace,
           consumer: {
             maxAttempts: 3,
             initialRetryDelayMs: 50,
@@ -119,13 +125,20 @@ export async function startCountingApp(
     consume?: boolean;
     afterCommit?: (event: EventRecord) => Promise<void>;
     poisonFails?: boolean;
+    /** Runs the app in a topic namespace: `topic` is then the logical name, `<namespace>.<topic>` the physical one. */
+    topicNamespace?: string;
+    /** Consumer group; `counting` by default. */
+    groupId?: string;
     consumer?: Partial<Pick<KafkaInboxServerOptions, 'maxAttempts' | 'initialRetryDelayMs'>>;
   } = {},
 ): Promise<CountingApp> {
-  const app = await NestFactory.create(CountingModule.register(database, options.relay ?? true), {
-    logger: ['error'],
-    abortOnError: false,
-  });
+  const app = await NestFactory.create(
+    CountingModule.register(database, options.relay ?? true, options.topicNamespace, options.groupId),
+    {
+      logger: ['error'],
+      abortOnError: false,
+    },
+  );
   app.get(Faults).poisonFails = options.poisonFails ?? true;
   const server = connectInboxConsumer(app, {
     ...options.consumer,

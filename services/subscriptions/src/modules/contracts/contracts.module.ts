@@ -1,5 +1,14 @@
 import { Module } from '@nestjs/common';
-import { CreateContractWhenDealClosedConsumer } from './consumers/create-contract-when-deal-closed.consumer';
+import { ContractsHttpController } from './api/contracts.http.controller';
+import { ApplyDealWhenDealClosedConsumer } from './consumers/apply-deal-when-deal-closed.consumer';
+import { ContractRepository } from './infra/contract.repository';
+import { ApplyDealHandler } from './usecases/apply-deal/apply-deal.handler';
+import { RecordContractVersion } from './usecases/record-contract-version';
+import { RenewContractsHandler } from './usecases/renew-contracts/renew-contracts.handler';
+import { RenewalJob } from './usecases/renew-contracts/renewal.job';
 
-@Module({ controllers: [CreateContractWhenDealClosedConsumer] })
+@Module({
+  controllers: [ApplyDealWhenDealClosedConsumer, ContractsHttpController],
+  providers: [ContractRepository, RecordContractVersion, ApplyDealHandler, RenewContractsHandler, RenewalJob],
+})
 export class ContractsModule {}

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { type ContractVersion } from '@o2c/billing';
+import {
+  contractVersionOf,
+  type ContractStateV1,
+  type SubscriptionEventData,
+  type SubscriptionEventType,
+} from '@o2c/contracts';
+import { type EntityManager } from 'typeorm';
+
+/** One stored version: the event that announced it and its data (the contract's full state and more). */
+export interface StoredVersion {
+  version: number;
+  eventType: SubscriptionEventType;
+  data: SubscriptionEventData;
+  dealId: string | null;
+  revision: number | null;
+  createdAt: string;
+}
+
+/** Contracts as the history of their versions; the `contract` row is the head, locked while a change applies. */
+@Injectable()
+export class ContractRepository {
+  /** The versions of a contract in order, the head row locked (`FOR UPDATE`) when `lock` is set; [] if unknown. */
+  async history(manager: EntityManager, contractId: string, lock = false): Promise<StoredVersion[]> {
+    if (lock) {
+      const head = await manager.query<unknown[]>(
+        `SELECT 1 FROM contract WHERE contract_id = $1 FOR UPDATE`,
+        [contractId],
+      );
+      if (head.length === 0) return [];
+    }
+    const rows = await manager.query<
+      {
+        version: number;
+        event_type: SubscriptionEventType;
+        event_data: SubscriptionEventData;
+        deal_id: string | null;
+        revision: number | null;
+        created_at: Date;
+      }[]
+    >(
+      `SELECT version, event_type, event_data, deal_id, revision, created_at
+         FROM contract_version WHERE contract_id = $1 ORDER BY version`,
+      [contractId],
+    );
+    return rows.map((row) => ({
+      version: row.version,
+      eventType: row.event_type,
+      data: row.event_data,
+      dealId: row.deal_id,
+      revision: row.revision,
+      createdAt: row.created_at.toISOString(),
+    }));
+  }
+
+  /** Whether a deal (any revision) already made a version of some contract. */
+  async versionOfDeal(
+    manager: EntityManager,
+    dealId: string,
+  ): Promise<{ contractId: string; revision: number } | undefined> {
+    const rows = await manager.query<{ contract_id: string; revision: number }[]>(
+      `SELECT contract_id, revision FROM contract_version WHERE deal_id = $1 ORDER BY revision DESC LIMIT 1`,
+      [dealId],
+    );
+    return rows[0] === undefined
+      ? undefined
+      : { contractId: rows[0].contract_id, revision: rows[0].revision };
+  }
+
+  async append(
+    manager: EntityManager,
+    entry: {
+      eventType: SubscriptionEventType;
+      data: SubscriptionEventData;
+      dealId?: string;
+      revision?: number;
+      at: Date;
+    },
+  ): Promise<void> {
+    const state: ContractStateV1 = entry.data;
+    const head = [
+      state.contractId,
+      state.accountId,
+      state.version,
+      JSON.stringify(state),
+      state.status,
+      state.term.endDate,
+      state.term.autoRenew,
+    ];
+    if (state.version === 1) {
+      await manager.query(
+        `INSERT INTO contract (contract_id, account_id, current_version, state, status, term_end, auto_renew)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        head,
+      );
+    } else {
+      await manager.query(
+        `UPDATE contract SET account_id = $2, current_version = $3, state = $4, status = $5, term_end = $6, auto_renew = $7
+          WHERE contract_id = $1`,
+        head,
+      );
+    }
+    await manager.query(
+      `INSERT INTO contract_version (contract_id, version, deal_id, revision, state, event_type, event_data, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        state.contractId,
+        state.version,
+        entry.dealId ?? null,
+        entry.revision ?? null,
+        JSON.stringify(state),
+        entry.eventType,
+        JSON.stringify(entry.data),
+        entry.at.toISOString(),
+      ],
+    );
+  }
+
+  /** Active auto-renewing contracts whose term ended on or before `asOf`, skipping rows another run holds. */
+  async dueForRenewal(manager: EntityManager, asOf: string, limit: number): Promise<string[]> {
+    const rows = await manager.query<{ contract_id: string }[]>(
+      `SELECT contract_id FROM contract WHERE status = 'active' AND auto_renew AND term_end <= $1::date
+        ORDER BY term_end, contract_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [asOf, limit],
+    );
+    return rows.map((row) => row.contract_id);
+  }
+}
+
+/** The engine's view of a stored history. */
+export function engineHistory(versions: StoredVersion[]): ContractVersion[] {
+  return versions.map((stored) => contractVersionOf(stored.eventType, stored.data));
+}

@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type ContractVersion } from '@o2c/billing';
+import {
+  type CatalogEntrySnapshotV1,
+  type ChargeIdentity,
+  CLOCK,
+  type Clock,
+  type ContractChangeSourceV1,
+  type ContractStateV1,
+  type DealAccountV1,
+} from '@o2c/contracts';
+import { Outbox } from '@o2c/messaging';
+import { type EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { contractEventOf } from '../domain/contract-events';
+import { ContractRepository } from '../infra/contract.repository';
+
+/**
+ * Stores a new version of a contract and records its `o2c.subscription.*.v1` in the outbox, in the
+ * caller's transaction. A line keeps its charge id and catalog entry across versions; a new line gets both
+ * from the deal.
+ */
+@Injectable()
+export class RecordContractVersion {
+  constructor(
+    private readonly contracts: ContractRepository,
+    private readonly outbox: Outbox,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async record(
+    manager: EntityManager,
+    next: ContractVersion,
+    context: {
+      contractId: string;
+      accountId: string;
+      account?: DealAccountV1;
+      source: ContractChangeSourceV1;
+      previous?: ContractStateV1;
+      catalogOfNewLines?: ReadonlyMap<string, CatalogEntrySnapshotV1>;
+    },
+  ): Promise<ContractStateV1> {
+    const known = new Map<string, ChargeIdentity>(
+      (context.previous?.charges ?? []).map((charge) => [
+        charge.dealLineId,
+        { chargeId: charge.chargeId, catalog: charge.catalog },
+      ]),
+    );
+    const charge = (lineId: string): ChargeIdentity => {
+      const existing = known.get(lineId);
+      if (existing) return existing;
+      const catalog = context.catalogOfNewLines?.get(lineId);
+      if (!catalog) throw new Error(`line ${lineId} has no catalog entry`);
+      const identity = { chargeId: uuidv7(), catalog };
+      known.set(lineId, identity);
+      return identity;
+    };
+    const event = contractEventOf(next, { ...context, charge });
+    await this.contracts.append(manager, {
+      eventType: event.type,
+      data: event.data,
+      ...(context.source.kind === 'deal'
+        ? { dealId: context.source.dealId!, revision: context.source.revision! }
+        : {}),
+      at: this.clock.now(),
+    });
+    await this.outbox.record(manager, {
+      type: event.type,
+      key: context.accountId,
+      subject: `contract/${context.contractId}`,
+      data: event.data,
+    });
+    return event.data;
+  }
+}

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { type DealClosedV1, EventTypes, Topics } from '@o2c/contracts';
+import { createKafka, encodeEvent, type EventRecord } from '@o2c/messaging';
+import { eventOn, startServiceForTest, type RunningService, waitForValue } from '@o2c/testing';
+import { type Kafka } from 'kafkajs';
+import { subscriptionsService } from '../../src/app.module';
+import { type SubscriptionsEnv } from '../../src/config/env.schema';
+
+// The worked example of billing-rules.md §10 as a contract's life: 50 seats at 360.00 USD a year, 10 % off,
+// +20 seats from 2026-06-15, renewed with a 7 % uplift on 2027-02-01, then cancelled.
+
+let sut: RunningService<SubscriptionsEnv>;
+let kafka: Kafka;
+
+const seatPro = {
+  sku: 'SEAT-PRO',
+  version: 1,
+  name: 'Pro seat',
+  chargeType: 'recurring',
+  defaultPricePeriod: 'year',
+};
+const account = { id: `001-${randomUUID()}`, name: 'Acme Inc', country: 'US' };
+const contractId = randomUUID();
+const dealId = `006-${randomUUID()}`;
+
+function deal(fields: Partial<DealClosedV1> & Pick<DealClosedV1, 'dealId' | 'kind' | 'lines'>): DealClosedV1 {
+  return {
+    revision: 1,
+    closedAt: '2026-01-20T16:03:00Z',
+    contractId,
+    account,
+    currency: 'USD',
+    ...(fields.kind === 'new' ? {} : { amends: dealId }),
+    ...fields,
+  } as DealClosedV1;
+}
+
+const newDeal = deal({
+  dealId,
+  kind: 'new',
+  terms: {
+    startDate: '2026-02-01',
+    termMonths: 12,
+    billingFrequency: 'annual',
+    paymentTermsDays: 30,
+    autoRenew: true,
+    renewalUpliftPercent: '7',
+  },
+  lines: [
+    { id: 'L1', sku: 'SEAT-PRO', quantity: 50, unitPrice: '360.00', discountPercent: '10', catalog: seatPro },
+  ],
+} as DealClosedV1);
+
+async function publish(data: DealClosedV1): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({
+    topic: sut.topic(Topics.deals),
+    acks: -1,
+    messages: [
+      encodeEvent({
+        id: randomUUID(),
+        type: EventTypes.dealClosed,
+        source: 'o2c/deals',
+        subject: `deal/${data.dealId}`,
+        time: '2026-01-20T16:03:01.000Z',
+        key: data.account.id,
+        data,
+      }),
+    ],
+  });
+  await producer.disconnect();
+}
+
+function contractEvent(type: string, version: number): Promise<EventRecord> {
+  return eventOn(
+    sut.topic(Topics.subscriptions),
+    (event) =>
+      event.type === type &&
+      event.subject === `contract/${contractId}` &&
+      (event.data as { version: number }).version === version,
+  );
+}
+
+async function post(path: string, body: unknown): Promise<Response> {
+  return fetch(`${sut.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+beforeAll(async () => {
+  kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!, clientId: 'o2c-subscriptions-lifecycle-test' });
+  sut = await startServiceForTest(subscriptionsService, {
+    KAFKA_CONSUMER_GROUP: `subscriptions-test-${randomUUID()}`,
+    RENEWAL_JOB_INTERVAL_MINUTES: '0',
+  });
+});
+
+afterAll(async () => {
+  await sut.stop();
+});
+
+describe('a contract through its life', () => {
+  it('is activated by the new deal and amended by the upsell, keeping the history in segments', async () => {
+    await publish(newDeal);
+    await contractEvent(EventTypes.subscriptionActivated, 1);
+    await publish(
+      deal({
+        dealId: `${dealId}-up`,
+        kind: 'amendment',
+        effectiveDate: '2026-06-15',
+        lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 70, catalog: seatPro }],
+      } as never),
+    );
+
+    const amended = await contractEvent(EventTypes.subscriptionAmended, 2);
+    expect(amended.data).toMatchObject({
+      effectiveDate: '2026-06-15',
+      source: { kind: 'deal', dealId: `${dealId}-up`, revision: 1 },
+      account: { country: 'US' },
+      charges: [
+        {
+          dealLineId: 'L1',
+          discountPercent: '10',
+          segments: [
+            { effectiveFrom: '2026-02-01', effectiveTo: '2026-06-15', quantity: 50, unitPrice: '360.00' },
+            { effectiveFrom: '2026-06-15', effectiveTo: '2027-02-01', quantity: 70, unitPrice: '360.00' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('shows its versions and its billing schedule to the cent, with explanations', async () => {
+    const contract = (await (await fetch(`${sut.baseUrl}/v1/contracts/${contractId}`)).json()) as {
+      version: number;
+      versions: { version: number; eventType: string; effectiveDate?: string }[];
+    };
+    expect(contract.version).toBe(2);
+    expect(contract.versions.map((v) => [v.version, v.eventType, v.effectiveDate])).toEqual([
+      [1, EventTypes.subscriptionActivated, undefined],
+      [2, EventTypes.subscriptionAmended, '2026-06-15'],
+    ]);
+
+    const schedule = (await (
+      await fetch(`${sut.baseUrl}/v1/contracts/${contractId}/billing-schedule`)
+    ).json()) as {
+      documents: {
+        date: string;
+        kind: string;
+        total: { amountMinor: string };
+        lines: { explanation: { formula: string } }[];
+      }[];
+    };
+    expect(schedule.documents.map((d) => [d.date, d.kind, d.total.amountMinor])).toEqual([
+      ['2026-02-01', 'invoice', '1620000'],
+      ['2026-06-15', 'invoice', '410104'],
+      ['2027-02-01', 'invoice', '2426760'],
+    ]);
+    expect(schedule.documents[1]!.lines[0]!.explanation.formula).toBe(
+      '20 × 360.00 × (1 − 10 %) × 12/12 months × 231/365 days = 4101.041095… → 4101.04',
+    );
+  });
+
+  it('renews automatically for an as-of date, once, with the uplift', async () => {
+    const early = await post('/v1/admin/renewals', { asOf: '2027-01-31' });
+    expect(await early.json()).toMatchObject({ renewed: 0 });
+
+    const run = await post('/v1/admin/renewals', { asOf: '2027-02-01' });
+    expect(run.status).toBe(200);
+    expect(await run.json()).toEqual({ asOf: '2027-02-01', renewed: 1, contracts: [contractId] });
+    const again = await post('/v1/admin/renewals', { asOf: '2027-02-01' });
+    expect(await again.json()).toMatchObject({ renewed: 0 });
+
+    const renewed = await contractEvent(EventTypes.subscriptionRenewed, 3);
+    expect(renewed.data).toMatchObject({
+      source: { kind: 'auto_renewal' },
+      term: { startDate: '2027-02-01', endDate: '2028-02-01' },
+      charges: [{ segments: [{ effectiveFrom: '2027-02-01', quantity: 70, unitPrice: '385.20' }] }],
+    });
+  });
+
+  it('refuses a renewal run without a valid date, naming the field', async () => {
+    const response = await post('/v1/admin/renewals', { asOf: '2027-02-30' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ path: 'asOf' }] });
+  });
+
+  it('is cancelled immediately, and a later amendment is dead-lettered with the reason', async () => {
+    await publish(
+      deal({
+        dealId: `${dealId}-cancel`,
+        kind: 'cancellation',
+        cancellation: { effective: 'immediate', date: '2027-05-01' },
+        lines: [],
+      } as never),
+    );
+    const cancelled = await contractEvent(EventTypes.subscriptionCancelled, 4);
+    expect(cancelled.data).toMatchObject({
+      status: 'cancelled',
+      cancellation: { effective: 'immediate', date: '2027-05-01' },
+    });
+
+    await publish(
+      deal({
+        dealId: `${dealId}-late`,
+        kind: 'amendment',
+        effectiveDate: '2027-06-01',
+        lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 1, catalog: seatPro }],
+      } as never),
+    );
+    const letter = await waitForValue(async () => {
+      const body = (await (await fetch(`${sut.baseUrl}/v1/admin/dead-letters`)).json()) as {
+        items: { key: string; error: string }[];
+      };
+      return body.items.find((item) => item.error.includes(`${dealId}-late`));
+    });
+    expect(letter.error).toContain('the contract was cancelled on 2027-05-01');
+  });
+
+  it('answers 404 problem+json for a contract it does not know', async () => {
+    const response = await fetch(`${sut.baseUrl}/v1/contracts/${randomUUID()}`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
