@@ -32,7 +32,7 @@ function deal(fields: Partial<DealClosedV1> & Pick<DealClosedV1, 'dealId' | 'kin
     currency: 'USD',
     ...(fields.kind === 'new' ? {} : { amends: dealId }),
     ...fields,
-  } as DealClosedV1;
+  };
 }
 
 const newDeal = deal({
