@@ -1,8 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Fraction } from '@o2c/money';
 import { BillingErrorCode, type BillingError } from './billing.errors';
 import { CalendarDate } from './calendar-date';
 import type { ScheduledDocument } from './document-schedule';
-import { applyTax, DEFAULT_TAX_RATES, EU_COUNTRIES, taxTreatment } from './tax';
+import { applyTax, EU_COUNTRIES, taxTreatment } from './tax';
+
+// The default table shipped with o2c (deploy/tax), as the services load it.
+const rates: ReadonlyMap<string, string> = new Map(
+  Object.entries(
+    (
+      JSON.parse(readFileSync(join(__dirname, '../../../deploy/tax/tax-rates.v1.json'), 'utf8')) as {
+        rates: Record<string, string>;
+      }
+    ).rates,
+  ),
+);
 
 describe(taxTreatment.name, () => {
   const seller = { country: 'DE' };
@@ -22,25 +35,27 @@ describe(taxTreatment.name, () => {
     ['a US customer', { country: 'US' }, '0', false],
     ['a Finnish customer', { country: 'FI' }, '25.5', false],
   ])('charges %s at %s %', (_, customer, rate, reverseCharge) => {
-    const sut = taxTreatment(seller, customer);
+    const sut = taxTreatment(seller, customer, rates);
     expect(sut.ratePercent.equals(Fraction.parseDecimal(rate))).toBe(true);
     expect(sut.reverseCharge).toBe(reverseCharge);
   });
 
   it('refuses a customer country the table does not hold', () => {
-    expect(() => taxTreatment(seller, { country: 'BR' })).toThrow(
+    expect(() => taxTreatment(seller, { country: 'BR' }, rates)).toThrow(
       expect.objectContaining({ code: BillingErrorCode.UnknownTaxCountry }) as BillingError,
     );
   });
 
   it('uses a configured table instead of the default', () => {
-    expect(taxTreatment(seller, { country: 'BR' }, { BR: '17' }).ratePercent.toString()).toBe('17');
+    expect(taxTreatment(seller, { country: 'BR' }, new Map([['BR', '17']])).ratePercent.toString()).toBe(
+      '17',
+    );
   });
 
-  it('holds a rate for every EU member state, GB, CH and US', () => {
+  it('has, in the shipped table, a rate for every EU member state, GB, CH and US', () => {
     expect(EU_COUNTRIES.size).toBe(27);
     for (const country of [...EU_COUNTRIES, 'GB', 'CH', 'US'])
-      expect(DEFAULT_TAX_RATES[country]).toBeDefined();
+      expect(rates.get(country)).toBeDefined();
   });
 });
 
@@ -74,20 +89,23 @@ describe(applyTax.name, () => {
 
   it('taxes each rounded line, half away from zero, and totals lines plus taxes', () => {
     // 4101.04 × 19 % = 779.1976 → 779.20; 0.05 × 19 % = 0.0095 → 0.01
-    const sut = applyTax(document('USD', [410104n, 5n]), taxTreatment({ country: 'FR' }, { country: 'DE' }));
+    const sut = applyTax(
+      document('USD', [410104n, 5n]),
+      taxTreatment({ country: 'FR' }, { country: 'DE' }, rates),
+    );
     expect(sut.lines.map((line) => line.taxMinor)).toEqual([77920n, 1n]);
     expect([sut.subtotalMinor, sut.taxMinor, sut.totalMinor]).toEqual([410109n, 77921n, 488030n]);
   });
 
   it('rounds in the currency of the document: JPY 1,234 × 8.1 % = 99.954 → 100', () => {
-    const sut = applyTax(document('JPY', [1234n]), taxTreatment({ country: 'DE' }, { country: 'CH' }));
+    const sut = applyTax(document('JPY', [1234n]), taxTreatment({ country: 'DE' }, { country: 'CH' }, rates));
     expect(sut.taxMinor).toBe(100n);
   });
 
   it('taxes nothing under reverse charge and says so', () => {
     const sut = applyTax(
       document('EUR', [100000n]),
-      taxTreatment({ country: 'DE' }, { country: 'NL', taxId: 'NL123456789B01' }),
+      taxTreatment({ country: 'DE' }, { country: 'NL', taxId: 'NL123456789B01' }, rates),
     );
     expect([sut.taxMinor, sut.totalMinor, sut.tax.reverseCharge]).toEqual([0n, 100000n, true]);
   });

@@ -10,18 +10,6 @@ export const EU_COUNTRIES: ReadonlySet<string> = new Set([
   'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
 ]); // prettier-ignore
 
-/**
- * The default rate table of billing rules §8, percent as decimal strings: the EU member states'
- * standard VAT rates as in force on 2026-01-01, GB 20 %, CH 8.1 %, US 0 % (no sales tax in v1).
- * Deployments replace it through configuration.
- */
-export const DEFAULT_TAX_RATES: Readonly<Record<string, string>> = {
-  AT: '20', BE: '21', BG: '20', HR: '25', CY: '19', CZ: '21', DK: '25', EE: '24', FI: '25.5',
-  FR: '20', DE: '19', GR: '24', HU: '27', IE: '23', IT: '22', LV: '21', LT: '21', LU: '17',
-  MT: '18', NL: '21', PL: '23', PT: '23', RO: '21', SK: '23', SI: '22', ES: '21', SE: '25',
-  GB: '20', CH: '8.1', US: '0',
-}; // prettier-ignore
-
 /** How a customer's documents are taxed. */
 export interface TaxTreatment {
   /** The customer's country. */
@@ -37,17 +25,16 @@ export interface TaxParty {
   taxId?: string | undefined;
 }
 
+/** Tax rate in percent, a decimal string (`"19"`, `"8.1"`), by customer country: the configurable table of §8. */
+export type TaxRates = ReadonlyMap<string, string>;
+
 /**
  * Billing rules §8: the customer country's rate from `rates`, or 0 % under reverse charge (a customer
  * with a tax id in an EU country other than the seller's). Throws `BILLING.UNKNOWN_TAX_COUNTRY` for a
  * country the table does not hold.
  */
-export function taxTreatment(
-  seller: TaxParty,
-  customer: TaxParty,
-  rates: Readonly<Record<string, string>> = DEFAULT_TAX_RATES,
-): TaxTreatment {
-  const rate = rates[customer.country];
+export function taxTreatment(seller: TaxParty, customer: TaxParty, rates: TaxRates): TaxTreatment {
+  const rate = rates.get(customer.country);
   if (rate === undefined) {
     throw new BillingError(
       BillingErrorCode.UnknownTaxCountry,
