@@ -16,5 +16,6 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/libs ./libs
 COPY --from=build /app/services/${SERVICE} ./services/${SERVICE}
 COPY --from=build /app/deploy/catalog ./deploy/catalog
+COPY --from=build /app/deploy/tax ./deploy/tax
 USER node
 CMD ["sh", "-c", "exec node --enable-source-maps services/${SERVICE}/dist/main.js"]

@@ -7,3 +7,4 @@ export * from './service-env.token';
 export * from './asyncapi.controller';
 export * from './http/problem-details';
 export * from './jobs/periodic-job';
+export * from './config/tax-table';

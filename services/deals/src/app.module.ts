@@ -2,8 +2,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { messagingMigrations } from '@o2c/messaging';
 import { ServiceCoreModule, type ServiceDefinition } from '@o2c/platform';
 import { DealsEnv } from './config/env.schema';
+import { CrmModule } from './modules/crm/crm.module';
 import { DealsModule } from './modules/deals/deals.module';
 import { CreateDealsAndCatalog1764100000000 } from './modules/deals/infra/1764100000000-create-deals-and-catalog';
+import { AddDealHistoryAndCatalogTimes1764110000000 } from './modules/deals/infra/1764110000000-add-deal-history-and-catalog-times';
 
 @Module({})
 export class DealsAppModule {
@@ -15,9 +17,14 @@ export class DealsAppModule {
           service: 'deals',
           env,
           entities: [],
-          migrations: [...messagingMigrations, CreateDealsAndCatalog1764100000000],
+          migrations: [
+            ...messagingMigrations,
+            CreateDealsAndCatalog1764100000000,
+            AddDealHistoryAndCatalogTimes1764110000000,
+          ],
         }),
         DealsModule,
+        CrmModule,
       ],
     };
   }

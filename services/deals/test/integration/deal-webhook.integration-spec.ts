@@ -41,7 +41,7 @@ describe('POST /v1/webhooks/deals', () => {
     expect(reply.contractId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await stored(body.deal.id)).toEqual({ deals: 1, events: 1 });
 
-    const event = await eventOn(Topics.deals, (e) => e.subject === `deal/${body.deal.id}`);
+    const event = await eventOn(sut.topic(Topics.deals), (e) => e.subject === `deal/${body.deal.id}`);
     expect(event).toMatchObject({
       type: 'o2c.deal.closed.v1',
       source: 'o2c/deals',

@@ -1,31 +1,81 @@
-import { Body, Controller, Post, Res, UnprocessableEntityException, UseGuards } from '@nestjs/common';
+import { Body, Controller, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
+import { type DealState } from '../usecases/accept-deal/accept-deal.command';
 import { AcceptDealHandler } from '../usecases/accept-deal/accept-deal.handler';
+import { DealsError, DealsErrorCode } from '../domain/deals.errors';
+import { reasonOf } from '../domain/deal';
+import { DealsErrorFilter } from './deals-error.filter';
 import { DealWebhookRequest } from './deal-webhook.request.dto';
+import { DealWebhookReply } from './deal-webhook.response.dto';
+import { ApiProblems, NotBillableProblemResponse } from './problem.response.dto';
 import { WebhookSignatureGuard } from './webhook-signature.guard';
 
+/** The 422 of a rejected deal: the same problem the first time and on every repeat of its deal id and revision. */
+export function notBillable(deal: DealState): DealsError {
+  const n = deal.problems.length;
+  return new DealsError(
+    DealsErrorCode.NotBillable,
+    `${n} reason${n === 1 ? '' : 's'} the deal cannot be billed; it is kept as rejected`,
+    {
+      dealId: deal.dealId,
+      reasons: deal.problems.map(reasonOf),
+      errors: deal.problems.map((p) => ({ path: `deal.${p.path}`, message: p.message })),
+    },
+  );
+}
+
 /** Where the CRM (or its middleware) pushes closed deals. */
+@ApiTags('webhook')
 @Controller('v1/webhooks/deals')
+@UseFilters(DealsErrorFilter)
 export class DealWebhookHttpController {
   constructor(private readonly acceptDeal: AcceptDealHandler) {}
 
   @Post()
   @UseGuards(WebhookSignatureGuard)
+  @ApiOperation({
+    summary: 'Take a closed deal from the CRM (deal-webhook.md)',
+    description:
+      'Signed as Standard Webhooks says. The same deal id and revision again changes nothing and gets the ' +
+      'same answer: 200 with the first body for an accepted or held deal, 422 with the same problem for a ' +
+      'rejected one (as the deal stands: after a replay accepted it, 200 with the accepted body).',
+  })
+  @ApiHeader({ name: 'webhook-id', required: true, description: 'Unique message id' })
+  @ApiHeader({
+    name: 'webhook-timestamp',
+    required: true,
+    description: 'Unix seconds; at most 5 minutes off',
+  })
+  @ApiHeader({
+    name: 'webhook-signature',
+    required: true,
+    description: '`v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, several separated by spaces',
+  })
+  @ApiBody({ type: DealWebhookRequest })
+  @ApiResponse({
+    status: 202,
+    type: DealWebhookReply,
+    description: 'Accepted, or held until the deal it amends is accepted',
+  })
+  @ApiResponse({ status: 200, type: DealWebhookReply, description: 'The same deal id and revision again' })
+  @ApiProblems(
+    [400, 'Not JSON, or wrong shape or types: one entry per invalid field'],
+    [401, 'Bad or missing signature, stale timestamp'],
+    [413, 'Body over 1 MiB'],
+    [
+      422,
+      'Well-formed but not billable: every reason; the deal is kept as rejected',
+      NotBillableProblemResponse,
+    ],
+  )
   async receive(
     @Body() request: DealWebhookRequest,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<object> {
-    const reply = await this.acceptDeal.execute(request.deal);
-    if (reply.status === 422) {
-      throw new UnprocessableEntityException({
-        title: 'Deal not billable',
-        detail: `${reply.body.reasons.length} reason${reply.body.reasons.length === 1 ? '' : 's'} the deal cannot be billed; it is kept as rejected`,
-        code: 'DEALS.NOT_BILLABLE',
-        dealId: reply.body.dealId,
-        reasons: reply.body.reasons,
-      });
-    }
-    response.status(reply.status);
-    return reply.body;
+  ): Promise<DealWebhookReply> {
+    const { outcome, deal } = await this.acceptDeal.execute({ source: 'webhook', deal: request.deal });
+    if (deal.status === 'rejected') throw notBillable(deal);
+    response.status(outcome === 'decided' ? 202 : 200);
+    return { dealId: deal.dealId, status: deal.status, contractId: deal.contractId };
   }
 }

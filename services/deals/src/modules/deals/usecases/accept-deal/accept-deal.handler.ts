@@ -1,143 +1,202 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type CatalogEntrySnapshotV1, CLOCK, type Clock, DealClosedV1, EventTypes } from '@o2c/contracts';
-import { parseMoney } from '@o2c/money';
+import {
+  type CatalogEntrySnapshotV1,
+  CLOCK,
+  type Clock,
+  type DealClosedV1,
+  EventTypes,
+} from '@o2c/contracts';
 import { Outbox } from '@o2c/messaging';
 import { instanceToPlain } from 'class-transformer';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { type DealWebhookDeal } from '../../api/deal-webhook.request.dto';
+import { billabilityProblems } from '../../domain/billability';
+import { type ClosedDeal } from '../../domain/deal';
 import { CatalogRepository } from '../../infra/catalog.repository';
+import {
+  type AttemptSource,
+  type DealDecision,
+  type DealRecord,
+  DealRepository,
+} from '../../infra/deal.repository';
+import { TaxRatesRepository } from '../../infra/tax-rates.repository';
+import {
+  type AcceptDealCommand,
+  type AcceptStoredDeal,
+  type AcceptWebhookDeal,
+  type DealState,
+  type StoredDealResult,
+  type WebhookDealResult,
+} from './accept-deal.command';
 
-export type DealReply =
-  | {
-      readonly status: 202 | 200;
-      readonly body: { dealId: string; status: 'accepted' | 'held'; contractId: string | null };
-    }
-  | { readonly status: 422 | 200; readonly body: { dealId: string; status: 'rejected'; reasons: string[] } };
+type Catalog = Map<string, CatalogEntrySnapshotV1>;
 
-interface StoredDeal {
-  reply_status: number;
-  reply: DealReply['body'];
+/** The deal that creates the contract a deal belongs to: the deals of one contract are decided one at a time. */
+function originalDealIdOf(deal: { id: string; amends?: string }): string {
+  return deal.amends ?? deal.id;
+}
+
+function stateOf(deal: { id: string; revision: number }, decision: DealDecision): DealState {
+  return { dealId: deal.id, revision: deal.revision, ...decision };
+}
+
+function stateOfRecord(record: DealRecord): DealState {
+  return {
+    dealId: record.dealId,
+    revision: record.revision,
+    status: record.status,
+    contractId: record.contractId,
+    problems: record.problems,
+  };
 }
 
 /**
- * Intake of one closed deal: a deal id and revision seen before gets its first reply again
- * and changes nothing; a billable deal is stored with its `o2c.deal.closed.v1` event in one
- * transaction; one that is not is kept as rejected with every reason.
+ * Intake of one closed deal, from the webhook or replayed by operations, with the same checks and
+ * the same idempotency: a deal id and revision seen before changes nothing; a billable deal is
+ * stored (or updated) with its `o2c.deal.closed.v1` event in one transaction, and the changes held
+ * for it (they came before it) are decided right after it in that transaction, in the order they
+ * came; a change whose contract does not exist yet is held; any other deal is kept as rejected
+ * with every reason. Every attempt is recorded with its outcome.
  */
 @Injectable()
 export class AcceptDealHandler {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly deals: DealRepository,
     private readonly catalog: CatalogRepository,
+    private readonly taxRates: TaxRatesRepository,
     private readonly outbox: Outbox,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute(deal: DealWebhookDeal): Promise<DealReply> {
-    const first = await this.dataSource.transaction((manager) => this.accept(manager, deal));
-    if (first) return first;
-    // Another request with the same deal id and revision won the race; answer as it was answered.
-    const stored = await this.find(this.dataSource.manager, deal);
-    return { status: 200, body: stored!.reply } as DealReply;
-  }
-
-  private async accept(manager: EntityManager, deal: DealWebhookDeal): Promise<DealReply | undefined> {
-    const seen = await this.find(manager, deal);
-    if (seen) return { status: 200, body: seen.reply } as DealReply;
-
-    const entries = await this.catalog.current(manager, [...new Set(deal.lines.map((l) => l.sku))]);
-    const reasons = this.billabilityProblems(deal, entries);
-    let contractId: string | null = null;
-    let status: 'accepted' | 'held' | 'rejected' = reasons.length > 0 ? 'rejected' : 'accepted';
-    if (status === 'accepted') {
-      if (deal.kind === 'new') contractId = uuidv7();
-      else {
-        const amended = await manager.query<{ contract_id: string }[]>(
-          `SELECT contract_id FROM deal WHERE deal_id = $1 AND status = 'accepted' AND contract_id IS NOT NULL LIMIT 1`,
-          [deal.amends],
-        );
-        contractId = amended[0]?.contract_id ?? null;
-        if (!contractId) status = 'held'; // the CRM sent it before the deal it amends; released when that arrives
-      }
+  execute(command: AcceptWebhookDeal): Promise<WebhookDealResult>;
+  execute(command: AcceptStoredDeal): Promise<StoredDealResult>;
+  execute(command: AcceptDealCommand): Promise<WebhookDealResult | StoredDealResult> {
+    switch (command.source) {
+      case 'webhook':
+        return this.intake(command.deal);
+      case 'replay':
+        return this.replay(command.dealId);
     }
-    const reply: DealReply =
-      status === 'rejected'
-        ? { status: 422, body: { dealId: deal.id, status, reasons } }
-        : { status: 202, body: { dealId: deal.id, status, contractId } };
-    const inserted = await manager.query<{ id: string }[]>(
-      `INSERT INTO deal (id, deal_id, revision, kind, status, account_id, contract_id, body, reasons, reply_status, reply, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT (deal_id, revision) DO NOTHING RETURNING id`,
-      [
-        uuidv7(),
-        deal.id,
-        deal.revision,
-        deal.kind,
-        status,
-        deal.account.id,
-        contractId,
-        JSON.stringify(instanceToPlain(deal)),
-        JSON.stringify(reasons),
-        reply.status,
-        JSON.stringify(reply.body),
-        this.clock.now().toISOString(),
-      ],
-    );
-    if (inserted.length === 0) return undefined;
-    if (status === 'accepted') {
-      await this.outbox.record(manager, {
-        type: EventTypes.dealClosed,
-        key: deal.account.id,
-        subject: `deal/${deal.id}`,
-        data: this.closedEvent(deal, contractId!, entries),
-      });
-    }
-    return reply;
   }
 
-  private find(manager: EntityManager, deal: DealWebhookDeal): Promise<StoredDeal | undefined> {
-    return manager
-      .query<StoredDeal[]>(`SELECT reply_status, reply FROM deal WHERE deal_id = $1 AND revision = $2`, [
-        deal.id,
-        deal.revision,
-      ])
-      .then((rows) => rows[0]);
-  }
-
-  /** The reasons a well-formed deal cannot be billed, all of them (deal-webhook.md, 422). */
-  private billabilityProblems(deal: DealWebhookDeal, entries: Map<string, CatalogEntrySnapshotV1>): string[] {
-    const reasons: string[] = [];
-    deal.lines.forEach((line, i) => {
-      if (!entries.has(line.sku)) reasons.push(`lines.${i}.sku: unknown SKU ${line.sku}`);
-      const prices = [
-        ...(line.unitPrice !== undefined ? [[`lines.${i}.unitPrice`, line.unitPrice]] : []),
-        ...(line.segments ?? []).map((s, j) => [`lines.${i}.segments.${j}.unitPrice`, s.unitPrice]),
-      ];
-      for (const [path, price] of prices) {
-        try {
-          parseMoney(price!, deal.currency);
-        } catch (error) {
-          reasons.push(`${path}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
+  private async intake(deal: ClosedDeal): Promise<WebhookDealResult> {
+    const first = await this.deals.transaction(async (manager): Promise<WebhookDealResult | undefined> => {
+      await this.deals.lockContract(manager, originalDealIdOf(deal));
+      const seen = await this.deals.findRevision(manager, deal.id, deal.revision);
+      if (seen) return this.duplicate(manager, seen);
+      const { decision, catalog } = await this.decide(manager, deal);
+      const plain = instanceToPlain(deal);
+      if (!(await this.deals.insert(manager, deal, plain, decision, this.clock.now()))) return undefined;
+      await this.decided(manager, plain as ClosedDeal, decision, catalog, 'webhook');
+      return { outcome: 'decided', deal: stateOf(deal, decision) };
     });
-    return reasons;
+    if (first) return first;
+    // Another request with the same deal id and revision got in first; answer as it stands.
+    return this.deals.transaction(async (manager) =>
+      this.duplicate(manager, (await this.deals.findRevision(manager, deal.id, deal.revision))!),
+    );
   }
 
-  private closedEvent(
-    deal: DealWebhookDeal,
-    contractId: string,
-    entries: Map<string, CatalogEntrySnapshotV1>,
-  ): DealClosedV1 {
-    const { id, ...plain } = instanceToPlain(deal) as Record<string, unknown> & {
-      lines: Record<string, unknown>[];
-    };
-    return {
-      dealId: id,
-      ...plain,
-      contractId,
-      lines: plain.lines.map((line) => ({ ...line, catalog: entries.get(line['sku'] as string)! })),
-    } as unknown as DealClosedV1;
+  private async duplicate(manager: EntityManager, seen: DealRecord): Promise<WebhookDealResult> {
+    await this.deals.recordAttempt(manager, seen, {
+      source: 'webhook',
+      outcome: 'duplicate',
+      problems: [],
+      at: this.clock.now(),
+    });
+    return { outcome: 'duplicate', deal: stateOfRecord(seen) };
   }
+
+  private replay(dealId: string): Promise<StoredDealResult> {
+    return this.deals.transaction(async (manager): Promise<StoredDealResult> => {
+      const found = await this.deals.findLatest(manager, dealId);
+      if (!found) return { outcome: 'not_found', dealId };
+      await this.deals.lockContract(manager, found.amends ?? found.dealId);
+      const record = (await this.deals.findLatest(manager, dealId, true))!;
+      if (record.status === 'accepted') {
+        await this.deals.recordAttempt(manager, record, {
+          source: 'replay',
+          outcome: 'unchanged',
+          problems: [],
+          at: this.clock.now(),
+        });
+        return { outcome: 'unchanged', deal: stateOfRecord(record) };
+      }
+      return {
+        outcome: 'decided',
+        previousStatus: record.status,
+        deal: await this.reconsider(manager, record, 'replay'),
+      };
+    });
+  }
+
+  /** Decides a stored rejected or held revision again, with the catalog and contracts as they are now. */
+  private async reconsider(
+    manager: EntityManager,
+    record: DealRecord,
+    source: AttemptSource,
+  ): Promise<DealState> {
+    const { decision, catalog } = await this.decide(manager, record.deal);
+    await this.deals.update(manager, record, decision);
+    await this.decided(manager, record.deal, decision, catalog, source);
+    return stateOf(record.deal, decision);
+  }
+
+  private async decide(
+    manager: EntityManager,
+    deal: ClosedDeal,
+  ): Promise<{ decision: DealDecision; catalog: Catalog }> {
+    const catalog = await this.catalog.current(manager, [...new Set(deal.lines.map((l) => l.sku))]);
+    const contract =
+      deal.kind === 'new' || deal.amends === undefined
+        ? undefined
+        : await this.deals.contractOf(manager, deal.amends);
+    const problems = billabilityProblems(deal, { catalog, taxRates: this.taxRates.table, contract });
+    if (problems.length > 0) return { decision: { status: 'rejected', contractId: null, problems }, catalog };
+    if (deal.kind === 'new')
+      return { decision: { status: 'accepted', contractId: uuidv7(), problems }, catalog };
+    if (contract)
+      return { decision: { status: 'accepted', contractId: contract.contractId, problems }, catalog };
+    // The CRM sent the change before the deal it amends (deal-webhook.md): held until that is accepted.
+    const why = { path: 'amends', message: `deal ${deal.amends} is not accepted yet; held until it is` };
+    return { decision: { status: 'held', contractId: null, problems: [why] }, catalog };
+  }
+
+  /** What follows a decision: its attempt and, once accepted, its event and the release of the changes held for it. */
+  private async decided(
+    manager: EntityManager,
+    deal: ClosedDeal,
+    decision: DealDecision,
+    catalog: Catalog,
+    source: AttemptSource,
+  ): Promise<void> {
+    await this.deals.recordAttempt(
+      manager,
+      { dealId: deal.id, revision: deal.revision },
+      { source, outcome: decision.status, problems: decision.problems, at: this.clock.now() },
+    );
+    if (decision.status !== 'accepted') return;
+    await this.outbox.record(manager, {
+      type: EventTypes.dealClosed,
+      key: deal.account.id,
+      subject: `deal/${deal.id}`,
+      data: closedEvent(deal, decision.contractId!, catalog),
+    });
+    for (const held of await this.deals.heldChangesOf(manager, deal.id)) {
+      await this.reconsider(manager, held, 'release');
+    }
+  }
+}
+
+/** `o2c.deal.closed.v1`: the deal as received, with its contract and a snapshot of each line's catalog entry. */
+function closedEvent(deal: ClosedDeal, contractId: string, catalog: Catalog): DealClosedV1 {
+  const { id, ...plain } = instanceToPlain(deal) as Record<string, unknown> & {
+    lines: Record<string, unknown>[];
+  };
+  return {
+    dealId: id,
+    ...plain,
+    contractId,
+    lines: plain.lines.map((line) => ({ ...line, catalog: catalog.get(line['sku'] as string)! })),
+  } as unknown as DealClosedV1;
 }

@@ -1,0 +1,145 @@
+import { type INestApplication, type LoggerService } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { CLOCK } from '@o2c/contracts';
+import { ProblemDetailsFilter, validationPipe } from '@o2c/platform';
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import request from 'supertest';
+import { crmFixtureText } from '../../../test/fixtures/crm/crm-fixtures';
+import { type WebhookDealResult } from '../deals/usecases/accept-deal/accept-deal.command';
+import { AcceptDealHandler } from '../deals/usecases/accept-deal/accept-deal.handler';
+import { CRM_ENV, type CrmEnv } from './config/crm-env.schema';
+import { HubSpotDealHttpController } from './hubspot/hubspot-deal.http.controller';
+import { hubSpotSignatureV3, HubSpotSignatureGuard } from './hubspot/hubspot-signature.guard';
+import { SalesforceOpportunityHttpController } from './salesforce/salesforce-opportunity.http.controller';
+import { SalesforceSignatureGuard } from './salesforce/salesforce-signature.guard';
+import { CrmIntake } from './shared/crm-intake';
+
+// Auth and validation of the two CRM webhooks over HTTP, as main.ts sets the app up (raw body,
+// problem+json); the intake itself is a stub here and has its own integration tests.
+const HUBSPOT_SECRET = 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy';
+const SALESFORCE_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
+const NOW = Date.UTC(2026, 0, 20, 16, 6, 0);
+const env: CrmEnv = {
+  HUBSPOT_CLIENT_SECRETS: HUBSPOT_SECRET,
+  HUBSPOT_WEBHOOK_BASE_URL: 'https://o2c.example.com',
+  SALESFORCE_WEBHOOK_SECRETS: SALESFORCE_SECRET,
+};
+const accepted: WebhookDealResult = {
+  outcome: 'decided',
+  deal: { dealId: 'd-1', revision: 1, status: 'accepted', contractId: 'c-1', problems: [] },
+};
+const silent: LoggerService = { log: () => undefined, error: () => undefined, warn: () => undefined };
+
+let sut: INestApplication;
+const execute = jest.fn<Promise<WebhookDealResult>, [unknown]>();
+
+beforeAll(async () => {
+  const moduleRef = await Test.createTestingModule({
+    controllers: [HubSpotDealHttpController, SalesforceOpportunityHttpController],
+    providers: [
+      { provide: CRM_ENV, useValue: env },
+      { provide: CLOCK, useValue: { now: () => new Date(NOW) } },
+      { provide: AcceptDealHandler, useValue: { execute } },
+      CrmIntake,
+      HubSpotSignatureGuard,
+      SalesforceSignatureGuard,
+    ],
+  }).compile();
+  sut = moduleRef.createNestApplication({ rawBody: true, bodyParser: true, logger: false });
+  sut.useGlobalPipes(validationPipe());
+  sut.useGlobalFilters(new ProblemDetailsFilter(silent));
+  await sut.init();
+});
+
+afterAll(() => sut.close());
+
+beforeEach(() => execute.mockReset().mockResolvedValue(accepted));
+
+function postHubSpot(body: string, signedBody = body) {
+  const timestamp = String(NOW - 1000);
+  const url = 'https://o2c.example.com/v1/webhooks/hubspot/deals';
+  return request(sut.getHttpServer() as Parameters<typeof request>[0])
+    .post('/v1/webhooks/hubspot/deals')
+    .set('content-type', 'application/json')
+    .set('x-hubspot-request-timestamp', timestamp)
+    .set(
+      'x-hubspot-signature-v3',
+      hubSpotSignatureV3(HUBSPOT_SECRET, { method: 'POST', url, body: signedBody, timestamp }),
+    )
+    .send(body);
+}
+
+function postSalesforce(body: string) {
+  const at = new Date();
+  const id = 'msg_006Ax00000Q1abcIAB';
+  return request(sut.getHttpServer() as Parameters<typeof request>[0])
+    .post('/v1/webhooks/salesforce/opportunities')
+    .set('content-type', 'application/json')
+    .set('webhook-id', id)
+    .set('webhook-timestamp', String(Math.floor(at.getTime() / 1000)))
+    .set('webhook-signature', new Webhook(SALESFORCE_SECRET).sign(id, at, body))
+    .send(body);
+}
+
+describe('POST /v1/webhooks/hubspot/deals', () => {
+  it('takes a signed HubSpot deal in and answers 202 with the intake reply', async () => {
+    const response = await postHubSpot(crmFixtureText('hubspot/closed-won-deal.json'));
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ dealId: 'd-1', status: 'accepted', contractId: 'c-1' });
+    expect(execute).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers 401 problem+json when the body is not the one signed', async () => {
+    const body = crmFixtureText('hubspot/closed-won-deal.json');
+    const response = await postHubSpot(body.replace('"50"', '"500"'), body);
+    expect(response.status).toBe(401);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(execute).not.toHaveBeenCalled();
+  });
+
+  it('answers 422 problem+json with the HubSpot paths of what cannot be mapped', async () => {
+    const response = await postHubSpot(crmFixtureText('hubspot/contract-sent-deal-with-weekly-line.json'));
+    expect(response.status).toBe(422);
+    expect(JSON.parse(response.text)).toMatchObject({
+      status: 422,
+      code: 'DEALS.CRM_DEAL_UNMAPPABLE',
+      errors: [
+        { path: 'deal.properties.dealstage' },
+        { path: 'lineItems[2].properties.recurringbillingfrequency' },
+      ],
+    });
+    expect(execute).not.toHaveBeenCalled();
+  });
+});
+
+describe('POST /v1/webhooks/salesforce/opportunities', () => {
+  it('takes a signed Opportunity in, money kept exact, and answers 202', async () => {
+    const response = await postSalesforce(crmFixtureText('salesforce/closed-won-opportunity.json'));
+    expect(response.status).toBe(202);
+    const [command] = execute.mock.calls[0] as [{ deal: { lines: { unitPrice?: string }[] } }];
+    expect(command.deal.lines.map((l) => l.unitPrice)).toEqual(['360.00', '5000.00', undefined]);
+  });
+
+  it('answers 400 problem+json for what is not an Opportunity', async () => {
+    const response = await postSalesforce('{"attributes":{"type":"Account"},"Id":"001Ax00000A1bcdIAB"}');
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.text)).toMatchObject({ status: 400, code: 'DEALS.CRM_PAYLOAD_INVALID' });
+  });
+
+  it('answers 401 for a request signed with another secret', async () => {
+    const body = crmFixtureText('salesforce/closed-won-opportunity.json');
+    const at = new Date();
+    const response = await request(sut.getHttpServer() as Parameters<typeof request>[0])
+      .post('/v1/webhooks/salesforce/opportunities')
+      .set('content-type', 'application/json')
+      .set('webhook-id', 'msg_1')
+      .set('webhook-timestamp', String(Math.floor(at.getTime() / 1000)))
+      .set(
+        'webhook-signature',
+        new Webhook(`whsec_${randomBytes(24).toString('base64')}`).sign('msg_1', at, body),
+      )
+      .send(body);
+    expect(response.status).toBe(401);
+  });
+});

@@ -1,0 +1,286 @@
+import { Injectable } from '@nestjs/common';
+import { CalendarDate } from '@o2c/billing';
+import { DataSource, type EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { type ContractFacts } from '../domain/billability';
+import { type BillabilityProblem, type ClosedDeal, type DealStatus } from '../domain/deal';
+
+/** One revision of a deal as stored: the deal as received (normalised), and where it stands. */
+export interface DealRecord {
+  readonly id: string;
+  readonly dealId: string;
+  readonly revision: number;
+  readonly kind: ClosedDeal['kind'];
+  readonly status: DealStatus;
+  readonly accountId: string;
+  readonly contractId: string | null;
+  readonly amends: string | null;
+  readonly deal: ClosedDeal;
+  readonly problems: BillabilityProblem[];
+  readonly receivedAt: Date;
+}
+
+/** Who asked for an attempt: the CRM's webhook, operations' replay, or the acceptance of the deal a held change amends. */
+export type AttemptSource = 'webhook' | 'replay' | 'release';
+/** What an attempt came to; `duplicate` (webhook) and `unchanged` (replay) changed nothing. */
+export type AttemptOutcome = DealStatus | 'duplicate' | 'unchanged';
+
+export interface DealAttempt {
+  readonly revision: number;
+  readonly source: AttemptSource;
+  readonly outcome: AttemptOutcome;
+  readonly problems: BillabilityProblem[];
+  readonly at: Date;
+}
+
+export interface DealDecision {
+  readonly status: DealStatus;
+  readonly contractId: string | null;
+  readonly problems: BillabilityProblem[];
+}
+
+interface DealRow {
+  id: string;
+  deal_id: string;
+  revision: number;
+  kind: ClosedDeal['kind'];
+  status: DealStatus;
+  account_id: string;
+  contract_id: string | null;
+  amends: string | null;
+  body: ClosedDeal;
+  reasons: BillabilityProblem[];
+  received_at: Date;
+}
+
+const COLUMNS = `id, deal_id, revision, kind, status, account_id, contract_id, amends, body, reasons, received_at`;
+/** The newest revision of each deal: what the exception queue shows and replays. */
+const LATEST = `NOT EXISTS (SELECT 1 FROM deal newer WHERE newer.deal_id = deal.deal_id AND newer.revision > deal.revision)`;
+
+function toRecord(row: DealRow): DealRecord {
+  return {
+    id: row.id,
+    dealId: row.deal_id,
+    revision: row.revision,
+    kind: row.kind,
+    status: row.status,
+    accountId: row.account_id,
+    contractId: row.contract_id,
+    amends: row.amends,
+    deal: row.body,
+    problems: row.reasons,
+    receivedAt: row.received_at,
+  };
+}
+
+/** The webhook's reply for a deal as it stands, kept with it (deal-webhook.md). */
+function replyOf(dealId: string, decision: DealDecision): [number, object] {
+  return decision.status === 'rejected'
+    ? [422, { dealId, status: decision.status, reasons: decision.problems }]
+    : [202, { dealId, status: decision.status, contractId: decision.contractId }];
+}
+
+/** Deals as received, with their status and every attempt at them; SQL lives here only. */
+@Injectable()
+export class DealRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /**
+   * Serialises, until the transaction ends, everything done to the deals of one contract (named by
+   * the deal that creates it): a held amendment and the acceptance that releases it never miss each other.
+   */
+  async lockContract(manager: EntityManager, originalDealId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `o2c.deals.contract:${originalDealId}`,
+    ]);
+  }
+
+  async findRevision(
+    manager: EntityManager,
+    dealId: string,
+    revision: number,
+  ): Promise<DealRecord | undefined> {
+    const rows = await manager.query<DealRow[]>(
+      `SELECT ${COLUMNS} FROM deal WHERE deal_id = $1 AND revision = $2`,
+      [dealId, revision],
+    );
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  /** The newest revision of a deal; locked for the transaction with `forUpdate`. */
+  async findLatest(
+    manager: EntityManager,
+    dealId: string,
+    forUpdate = false,
+  ): Promise<DealRecord | undefined> {
+    const rows = await manager.query<DealRow[]>(
+      `SELECT ${COLUMNS} FROM deal WHERE deal_id = $1 ORDER BY revision DESC LIMIT 1${forUpdate ? ' FOR UPDATE' : ''}`,
+      [dealId],
+    );
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  /** The newest revision of a deal, outside any transaction (for reading). */
+  latest(dealId: string): Promise<DealRecord | undefined> {
+    return this.findLatest(this.dataSource.manager, dealId);
+  }
+
+  /** Stores a new revision; false when the same deal id and revision is stored already. */
+  async insert(
+    manager: EntityManager,
+    deal: ClosedDeal,
+    plain: object,
+    decision: DealDecision,
+    at: Date,
+  ): Promise<boolean> {
+    const [replyStatus, reply] = replyOf(deal.id, decision);
+    const inserted = await manager.query<{ id: string }[]>(
+      `INSERT INTO deal (id, deal_id, revision, kind, status, account_id, contract_id, amends, body, reasons, reply_status, reply, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (deal_id, revision) DO NOTHING RETURNING id`,
+      [
+        uuidv7(),
+        deal.id,
+        deal.revision,
+        deal.kind,
+        decision.status,
+        deal.account.id,
+        decision.contractId,
+        deal.amends ?? null,
+        JSON.stringify(plain),
+        JSON.stringify(decision.problems),
+        replyStatus,
+        JSON.stringify(reply),
+        at.toISOString(),
+      ],
+    );
+    return inserted.length > 0;
+  }
+
+  async update(manager: EntityManager, record: DealRecord, decision: DealDecision): Promise<void> {
+    const [replyStatus, reply] = replyOf(record.dealId, decision);
+    await manager.query(
+      `UPDATE deal SET status = $2, contract_id = $3, reasons = $4, reply_status = $5, reply = $6 WHERE id = $1`,
+      [
+        record.id,
+        decision.status,
+        decision.contractId,
+        JSON.stringify(decision.problems),
+        replyStatus,
+        JSON.stringify(reply),
+      ],
+    );
+  }
+
+  async recordAttempt(
+    manager: EntityManager,
+    deal: { dealId: string; revision: number },
+    attempt: Omit<DealAttempt, 'revision'>,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO deal_attempt (id, deal_id, revision, source, outcome, reasons, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        uuidv7(),
+        deal.dealId,
+        deal.revision,
+        attempt.source,
+        attempt.outcome,
+        JSON.stringify(attempt.problems),
+        attempt.at.toISOString(),
+      ],
+    );
+  }
+
+  /** The held changes of the contract `originalDealId` creates, newest revisions only, in the order received; locked. */
+  async heldChangesOf(manager: EntityManager, originalDealId: string): Promise<DealRecord[]> {
+    const rows = await manager.query<DealRow[]>(
+      `SELECT ${COLUMNS} FROM deal WHERE amends = $1 AND status = 'held' AND ${LATEST} ORDER BY id FOR UPDATE`,
+      [originalDealId],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** What the accepted deals tell of the contract the accepted deal `amends` belongs to; undefined while there is none. */
+  async contractOf(
+    manager: EntityManager,
+    amends: string,
+  ): Promise<(ContractFacts & { contractId: string }) | undefined> {
+    const named = await manager.query<{ contract_id: string }[]>(
+      `SELECT contract_id FROM deal WHERE deal_id = $1 AND status = 'accepted' AND contract_id IS NOT NULL
+        ORDER BY revision DESC LIMIT 1`,
+      [amends],
+    );
+    const contractId = named[0]?.contract_id;
+    if (!contractId) return undefined;
+    const deals = await manager.query<Pick<DealRow, 'deal_id' | 'kind' | 'body'>[]>(
+      `SELECT deal_id, kind, body FROM deal WHERE contract_id = $1 AND status = 'accepted' ORDER BY id`,
+      [contractId],
+    );
+    const original = deals.find((d) => d.kind === 'new');
+    if (!original) return undefined;
+    const terms = deals
+      .filter((d) => (d.kind === 'new' || d.kind === 'renewal') && d.body.terms)
+      .map(({ body }) => ({
+        startDate: CalendarDate.parse(body.terms!.startDate),
+        termMonths: body.terms!.termMonths,
+        autoRenew: body.terms!.autoRenew,
+        ...(body.terms!.renewalTermMonths !== undefined
+          ? { renewalTermMonths: body.terms!.renewalTermMonths }
+          : {}),
+      }));
+    const cancellation = deals.find((d) => d.kind === 'cancellation');
+    return {
+      contractId,
+      originalDealId: original.deal_id,
+      currency: original.body.currency,
+      terms,
+      ...(cancellation ? { cancelledBy: cancellation.deal_id } : {}),
+    };
+  }
+
+  /** Newest first, by the id each revision got on arrival (UUIDv7, time-ordered); `before` is the cursor. */
+  async list(options: { status?: DealStatus; before?: string; limit: number }): Promise<DealRecord[]> {
+    const rows = await this.dataSource.query<DealRow[]>(
+      `SELECT ${COLUMNS} FROM deal
+        WHERE ${LATEST} AND ($1::text IS NULL OR status = $1) AND ($2::uuid IS NULL OR id < $2)
+        ORDER BY id DESC LIMIT $3`,
+      [options.status ?? null, options.before ?? null, options.limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** The deal ids whose newest revision has `status`, oldest first. */
+  async idsWithStatus(status: DealStatus): Promise<string[]> {
+    const rows = await this.dataSource.query<{ deal_id: string }[]>(
+      `SELECT deal_id FROM deal WHERE ${LATEST} AND status = $1 ORDER BY id`,
+      [status],
+    );
+    return rows.map((r) => r.deal_id);
+  }
+
+  /** Every attempt at every revision of a deal, in the order they happened. */
+  async attemptsOf(dealId: string): Promise<DealAttempt[]> {
+    const rows = await this.dataSource.query<
+      {
+        revision: number;
+        source: AttemptSource;
+        outcome: AttemptOutcome;
+        reasons: BillabilityProblem[];
+        at: Date;
+      }[]
+    >(`SELECT revision, source, outcome, reasons, at FROM deal_attempt WHERE deal_id = $1 ORDER BY at, id`, [
+      dealId,
+    ]);
+    return rows.map((r) => ({
+      revision: r.revision,
+      source: r.source,
+      outcome: r.outcome,
+      problems: r.reasons,
+      at: r.at,
+    }));
+  }
+}
