@@ -20,7 +20,8 @@ export interface TermSpec {
   termMonths: number;
   billingFrequency: InvoicingFrequency;
   paymentTermsDays: number;
-  autoRenew: boolean;
+  /** Absent means no automatic renewal. */
+  autoRenew?: boolean;
   renewalTermMonths?: number;
   renewalUpliftPercent?: Fraction;
 }
@@ -90,7 +91,7 @@ function resolveTerm(spec: TermSpec): ContractTerm {
     termMonths: spec.termMonths,
     billingFrequency: spec.billingFrequency,
     paymentTermsDays: spec.paymentTermsDays,
-    autoRenew: spec.autoRenew,
+    autoRenew: spec.autoRenew ?? false,
     renewalTermMonths: spec.renewalTermMonths ?? spec.termMonths,
     renewalUpliftPercent: spec.renewalUpliftPercent ?? Fraction.ZERO,
   };

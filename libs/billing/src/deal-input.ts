@@ -26,7 +26,7 @@ export interface DealInput {
     termMonths: number;
     billingFrequency: InvoicingFrequency;
     paymentTermsDays: number;
-    autoRenew: boolean;
+    autoRenew?: boolean;
     renewalTermMonths?: number;
     renewalUpliftPercent?: string;
   };
@@ -58,7 +58,7 @@ function termSpec(terms: NonNullable<DealInput['terms']>): TermSpec {
     termMonths: terms.termMonths,
     billingFrequency: terms.billingFrequency,
     paymentTermsDays: terms.paymentTermsDays,
-    autoRenew: terms.autoRenew,
+    ...(terms.autoRenew === undefined ? {} : { autoRenew: terms.autoRenew }),
     ...(terms.renewalTermMonths === undefined ? {} : { renewalTermMonths: terms.renewalTermMonths }),
     ...(terms.renewalUpliftPercent === undefined
       ? {}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@o2c/contracts';
-import { createKafka, decodeEvent, type EventRecord } from '@o2c/messaging';
+import { createKafka, decodeEvent, encodeEvent, type EventRecord } from '@o2c/messaging';
 
 const SHARED_TOPICS: ReadonlySet<string> = new Set(Object.values(Topics));
 
@@ -45,5 +45,46 @@ export async function waitForValue<T>(probe: () => Promise<T | undefined>, timeo
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`nothing after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** An event a test publishes as another service would; `id` and `time` default to fresh values. */
+export interface TestEvent {
+  type: string;
+  key: string;
+  data: unknown;
+  source?: string;
+  subject?: string;
+  id?: string;
+  time?: string;
+}
+
+/** Publishes events, in order, to `topic` (a physical name in the test's namespace), as CloudEvents. */
+export async function publishEvents(topic: string, events: TestEvent[]): Promise<void> {
+  const producer = createKafka({
+    brokers: process.env.KAFKA_BROKERS!,
+    clientId: 'o2c-test-publisher',
+  }).producer({
+    idempotent: true,
+  });
+  await producer.connect();
+  try {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: events.map((event) =>
+        encodeEvent({
+          id: event.id ?? randomUUID(),
+          type: event.type,
+          source: event.source ?? 'o2c/test',
+          time: event.time ?? '2026-01-01T00:00:00.000Z',
+          key: event.key,
+          data: event.data,
+          ...(event.subject === undefined ? {} : { subject: event.subject }),
+        }),
+      ),
+    });
+  } finally {
+    await producer.disconnect();
   }
 }

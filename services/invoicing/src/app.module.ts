@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { messagingMigrations } from '@o2c/messaging';
 import { ServiceCoreModule, type ServiceDefinition } from '@o2c/platform';
 import { InvoicingEnv } from './config/env.schema';
+import { CreateInvoicing1764400000000 } from './modules/invoices/infra/1764400000000-create-invoicing';
+import { InvoicesModule } from './modules/invoices/invoices.module';
 
 @Module({})
 export class InvoicingAppModule {
@@ -13,8 +15,9 @@ export class InvoicingAppModule {
           service: 'invoicing',
           env,
           entities: [],
-          migrations: [...messagingMigrations],
+          migrations: [...messagingMigrations, CreateInvoicing1764400000000],
         }),
+        InvoicesModule,
       ],
     };
   }

@@ -79,6 +79,18 @@ export class LineExplanationV1 {
     message: '$property must be a non-negative integer or fraction "n/d" of minor units',
   })
   exactAmountMinor!: string;
+
+  /** Which rule made the line: `regular`, `one_time`, `quantity_increase`, `cancellation_credit`… */
+  @OptionalProperty()
+  @IsString()
+  @Length(1, 100)
+  rule?: string;
+
+  /** The computation in one line, for people: `20 × 360.00 × (1 − 10 %) × 12/12 months × 231/365 days = …`. */
+  @OptionalProperty()
+  @IsString()
+  @Length(1, 1000)
+  formula?: string;
 }
 
 /** One line of an invoice or credit note; amounts are positive on both (see MoneyV1). */

@@ -1,7 +1,6 @@
 import { applyDeal, type ContractVersion, type DealInput, scheduleDocuments } from '@o2c/billing';
 import { EventTypes } from '../topics';
-import type { SubscriptionEventData, SubscriptionEventType } from './contract-version.mapper';
-import { contractStateOf, contractVersionOf } from './contract-version.mapper';
+import { contractEventOf, contractStateOf, contractVersionOf } from './contract-version.mapper';
 
 const catalog = {
   sku: 'X',
@@ -61,33 +60,40 @@ const deals: DealInput[] = [
   },
 ];
 
-const types: SubscriptionEventType[] = [
-  EventTypes.subscriptionActivated,
-  EventTypes.subscriptionAmended,
-  EventTypes.subscriptionCancelled,
-];
-
-/** Each version through its wire state and back, as a consumer of the subscription events sees it. */
+/** Each version through its event and back, as a consumer of the subscription events sees it. */
 function throughTheWire(history: ContractVersion[]): ContractVersion[] {
-  return history.map((version, index) => {
-    const state = contractStateOf(version, {
+  return history.map((version) => {
+    const event = contractEventOf(version, {
       contractId: 'C1',
       accountId: 'A1',
       source: { kind: 'deal', dealId: version.change.id, revision: 1 },
       charge: (lineId) => ({ chargeId: `ch-${lineId}`, catalog: { ...catalog, sku: lineId } }),
     });
-    const data: SubscriptionEventData = {
-      ...state,
-      ...(index === 1 ? { effectiveDate: '2027-02-20' } : {}),
-      ...(index === 2 ? { cancellation: { effective: 'immediate' as const, date: '2027-05-05' } } : {}),
-    };
-    return contractVersionOf(types[index]!, data);
+    return contractVersionOf(event.type, event.data);
   });
 }
 
 describe(contractVersionOf.name, () => {
   const history: ContractVersion[] = [];
   for (const deal of deals) history.push(applyDeal(history.at(-1), deal));
+
+  it('announces each change with its type and what the type adds', () => {
+    const events = history.map((version) =>
+      contractEventOf(version, {
+        contractId: 'C1',
+        accountId: 'A1',
+        source: { kind: 'deal', dealId: version.change.id, revision: 1 },
+        charge: (lineId) => ({ chargeId: `ch-${lineId}`, catalog }),
+      }),
+    );
+    expect(events.map((event) => event.type)).toEqual([
+      EventTypes.subscriptionActivated,
+      EventTypes.subscriptionAmended,
+      EventTypes.subscriptionCancelled,
+    ]);
+    expect(events[1]!.data.effectiveDate).toBe('2027-02-20');
+    expect(events[2]!.data.cancellation).toEqual({ effective: 'immediate', date: '2027-05-05' });
+  });
 
   it('gives back the versions the wire states were made from', () => {
     expect(throughTheWire(history)).toEqual(history);

@@ -4,6 +4,7 @@ import {
   type CatalogEntrySnapshotV1,
   type ChargeIdentity,
   CLOCK,
+  contractEventOf,
   type Clock,
   type ContractChangeSourceV1,
   type ContractStateV1,
@@ -12,7 +13,7 @@ import {
 import { Outbox } from '@o2c/messaging';
 import { type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { contractEventOf } from '../domain/contract-events';
+
 import { ContractRepository } from '../infra/contract.repository';
 
 /**

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { type SubscriptionEventData, type SubscriptionEventType } from '@o2c/contracts';
+import { type EntityManager } from 'typeorm';
+
+export interface StoredContractVersion {
+  version: number;
+  eventType: SubscriptionEventType;
+  data: SubscriptionEventData;
+}
+
+export interface IssuedRow {
+  documentId: string;
+  documentKey: string;
+  number: string;
+  kind: 'invoice' | 'credit_note';
+}
+
+/** The invoicing database: contract histories as received, issued documents and their numbers. */
+@Injectable()
+export class InvoicingRepository {
+  /** Serialises issuing for one contract across transactions and instances, until the transaction ends. */
+  async lockContract(manager: EntityManager, contractId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`contract:${contractId}`]);
+  }
+
+  async versions(manager: EntityManager, contractId: string): Promise<StoredContractVersion[]> {
+    const rows = await manager.query<
+      { version: number; event_type: SubscriptionEventType; event_data: SubscriptionEventData }[]
+    >(
+      `SELECT version, event_type, event_data FROM contract_version WHERE contract_id = $1 ORDER BY version`,
+      [contractId],
+    );
+    return rows.map((row) => ({ version: row.version, eventType: row.event_type, data: row.event_data }));
+  }
+
+  /** Stores a version; false when it was stored already. */
+  async addVersion(
+    manager: EntityManager,
+    type: SubscriptionEventType,
+    data: SubscriptionEventData,
+    at: Date,
+  ): Promise<boolean> {
+    const inserted = await manager.query<unknown[]>(
+      `INSERT INTO contract_version (contract_id, version, event_type, event_data, received_at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1`,
+      [data.contractId, data.version, type, JSON.stringify(data), at.toISOString()],
+    );
+    await manager.query(
+      `INSERT INTO billed_contract (contract_id, account_id) VALUES ($1, $2) ON CONFLICT (contract_id) DO NOTHING`,
+      [data.contractId, data.accountId],
+    );
+    return inserted.length > 0;
+  }
+
+  async issued(manager: EntityManager, contractId: string): Promise<IssuedRow[]> {
+    const rows = await manager.query<
+      { document_id: string; document_key: string; number: string; kind: 'invoice' | 'credit_note' }[]
+    >(`SELECT document_id, document_key, number, kind FROM document WHERE contract_id = $1`, [contractId]);
+    return rows.map((row) => ({
+      documentId: row.document_id,
+      documentKey: row.document_key,
+      number: row.number,
+      kind: row.kind,
+    }));
+  }
+
+  /**
+   * The next number of a sequence, gapless: the counter row stays locked until the caller's transaction
+   * ends, and a rollback takes the number back with the document.
+   */
+  async nextNumber(
+    manager: EntityManager,
+    entity: string,
+    prefix: 'INV' | 'CN',
+    year: number,
+  ): Promise<string> {
+    const [row] = await manager.query<{ last_number: number }[]>(
+      `INSERT INTO document_number (issuing_entity, prefix, year, last_number) VALUES ($1, $2, $3, 1)
+       ON CONFLICT (issuing_entity, prefix, year) DO UPDATE SET last_number = document_number.last_number + 1
+       RETURNING last_number`,
+      [entity, prefix, year],
+    );
+    return `${prefix}-${year}-${String(row!.last_number).padStart(6, '0')}`;
+  }
+
+  async insertDocument(
+    manager: EntityManager,
+    row: {
+      documentId: string;
+      kind: 'invoice' | 'credit_note';
+      number: string;
+      contractId: string;
+      accountId: string;
+      documentKey: string;
+      issueDate: string;
+      dueDate?: string;
+      currency: string;
+      totalMinor: bigint;
+      data: object;
+      issuedAt: Date;
+      billRunId?: string;
+    },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO document (document_id, kind, number, contract_id, account_id, document_key, issue_date, due_date,
+         currency, total_minor, status, data, issued_at, bill_run_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [
+        row.documentId,
+        row.kind,
+        row.number,
+        row.contractId,
+        row.accountId,
+        row.documentKey,
+        row.issueDate,
+        row.dueDate ?? null,
+        row.currency,
+        row.totalMinor.toString(),
+        row.kind === 'invoice' ? 'open' : 'issued',
+        JSON.stringify(row.data),
+        row.issuedAt.toISOString(),
+        row.billRunId ?? null,
+      ],
+    );
+  }
+
+  async setNextDocumentDate(
+    manager: EntityManager,
+    contractId: string,
+    date: string | undefined,
+  ): Promise<void> {
+    await manager.query(`UPDATE billed_contract SET next_document_date = $2 WHERE contract_id = $1`, [
+      contractId,
+      date ?? null,
+    ]);
+  }
+
+  /** Contracts with a document due on or before `asOf`, except `skip`. */
+  async contractsDue(manager: EntityManager, asOf: string, skip: string[], limit: number): Promise<string[]> {
+    const rows = await manager.query<{ contract_id: string }[]>(
+      `SELECT contract_id FROM billed_contract
+        WHERE next_document_date <= $1::date AND NOT (contract_id = ANY($2::text[]))
+        ORDER BY next_document_date, contract_id LIMIT $3`,
+      [asOf, skip, limit],
+    );
+    return rows.map((row) => row.contract_id);
+  }
+}
