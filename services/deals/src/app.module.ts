@@ -6,6 +6,7 @@ import { CrmModule } from './modules/crm/crm.module';
 import { DealsModule } from './modules/deals/deals.module';
 import { CreateDealsAndCatalog1764100000000 } from './modules/deals/infra/1764100000000-create-deals-and-catalog';
 import { AddDealHistoryAndCatalogTimes1764110000000 } from './modules/deals/infra/1764110000000-add-deal-history-and-catalog-times';
+import { AddAcceptedDealEvent1764120000000 } from './modules/deals/infra/1764120000000-add-accepted-deal-event';
 
 @Module({})
 export class DealsAppModule {
@@ -21,6 +22,7 @@ export class DealsAppModule {
             ...messagingMigrations,
             CreateDealsAndCatalog1764100000000,
             AddDealHistoryAndCatalogTimes1764110000000,
+            AddAcceptedDealEvent1764120000000,
           ],
         }),
         DealsModule,

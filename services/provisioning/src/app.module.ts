@@ -1,13 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { type Clock } from '@o2c/contracts';
 import { messagingMigrations } from '@o2c/messaging';
 import { ServiceCoreModule, type ServiceDefinition } from '@o2c/platform';
 import { ProvisioningEnv } from './config/env.schema';
+import { CreateDeliveries1764600000001 } from './modules/deliveries/infra/1764600000001-create-deliveries';
+import { EntitlementsModule } from './modules/entitlements/entitlements.module';
+import { CreateEntitlements1764600000000 } from './modules/entitlements/infra/1764600000000-create-entitlements';
 import { CreateLicences1764300000000 } from './modules/licences/infra/1764300000000-create-licences';
-import { LicencesModule } from './modules/licences/licences.module';
 
 @Module({})
 export class ProvisioningAppModule {
-  static register(env: ProvisioningEnv): DynamicModule {
+  /** `clock`: the service's CLOCK (tests pass one to fix "today"); the system clock by default. */
+  static register(env: ProvisioningEnv, options: { clock?: Clock } = {}): DynamicModule {
     return {
       module: ProvisioningAppModule,
       imports: [
@@ -15,9 +19,15 @@ export class ProvisioningAppModule {
           service: 'provisioning',
           env,
           entities: [],
-          migrations: [...messagingMigrations, CreateLicences1764300000000],
+          migrations: [
+            ...messagingMigrations,
+            CreateLicences1764300000000,
+            CreateEntitlements1764600000000,
+            CreateDeliveries1764600000001,
+          ],
+          ...(options.clock ? { clock: options.clock } : {}),
         }),
-        LicencesModule,
+        EntitlementsModule,
       ],
     };
   }

@@ -36,4 +36,11 @@ export class DealsEnv extends ServiceEnv {
   @IsString()
   @IsNotEmpty()
   TAX_RATES_FILE: string = 'deploy/tax/tax-rates.v1.json';
+
+  /**
+   * The seller's country (ISO 3166-1 alpha-2, upper case): with the customer's, it decides reverse charge
+   * (billing-rules.md §8) on the documents `POST /v1/deals/preview` shows. Set it to invoicing's SELLER_COUNTRY.
+   */
+  @Matches(/^[A-Z]{2}$/, { message: 'SELLER_COUNTRY must be an ISO 3166-1 alpha-2 code in upper case' })
+  SELLER_COUNTRY: string = 'DE';
 }

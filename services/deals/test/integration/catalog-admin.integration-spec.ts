@@ -217,7 +217,7 @@ describe('GET /openapi.json', () => {
     document = await json(await fetch(`${sut.baseUrl}/openapi.json`), 200);
   });
 
-  it('describes the webhook, the exception queue and the catalog, with their problems and the admin token', () => {
+  it('describes the webhook, the preview, the exception queue and the catalog, with their problems and the admin token', () => {
     expect(document.openapi).toBe('3.1.0');
     const operations = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, op]) => [
@@ -231,6 +231,7 @@ describe('GET /openapi.json', () => {
       ['GET /v1/catalog/{sku}', '200 400 404', '-'],
       ['GET /v1/deals', '200 400 401', 'admin'],
       ['GET /v1/deals/{id}', '200 401 404', 'admin'],
+      ['POST /v1/deals/preview', '200 400 401 413 422', 'admin'],
       ['POST /v1/deals/replay', '200 400 401', 'admin'],
       ['POST /v1/deals/{id}/replay', '200 401 404', 'admin'],
       ['POST /v1/webhooks/deals', '200 202 400 401 413 422', '-'],

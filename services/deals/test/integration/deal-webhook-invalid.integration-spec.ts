@@ -387,6 +387,21 @@ const cases: Case[] = [
     }),
   },
   {
+    name: 'an amendment line named by id alone with segments and a price period',
+    status: 400,
+    paths: ['deal.lines.0.pricePeriod', 'deal.lines.0.segments'],
+    body: changeOf('amendment', original, {
+      effectiveDate: '2026-06-15',
+      lines: [
+        {
+          id: 'L1',
+          pricePeriod: 'month',
+          segments: [{ startDate: '2026-06-15', endDate: '2029-02-01', quantity: 60, unitPrice: '30.00' }],
+        },
+      ],
+    }),
+  },
+  {
     name: 'an immediate cancellation without a date',
     status: 400,
     paths: ['deal.cancellation.date'],
@@ -536,6 +551,36 @@ const cases: Case[] = [
     body: changeOf('amendment', cancelled, {
       effectiveDate: '2026-06-15',
       lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 70 }],
+    }),
+  },
+  {
+    name: 'an amendment naming by id alone a line the contract does not have',
+    status: 422,
+    paths: ['deal.lines.1.sku'],
+    body: changeOf('amendment', original, {
+      effectiveDate: '2026-06-15',
+      lines: [
+        { id: 'L1', quantity: 70 },
+        { id: 'L9', quantity: 3 },
+      ],
+    }),
+  },
+  {
+    name: 'an amendment giving a line of the contract another SKU',
+    status: 422,
+    paths: ['deal.lines.0.sku'],
+    body: changeOf('amendment', original, {
+      effectiveDate: '2026-06-15',
+      lines: [{ id: 'L1', sku: 'SEAT-BASIC', quantity: 70 }],
+    }),
+  },
+  {
+    name: 'an amendment changing a one-time line',
+    status: 422,
+    paths: ['deal.lines.0'],
+    body: changeOf('amendment', original, {
+      effectiveDate: '2026-06-15',
+      lines: [{ id: 'L2', quantity: 2 }],
     }),
   },
   {

@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { dealsService } from '../../src/app.module';
 import { type DealsEnv } from '../../src/config/env.schema';
 import { OLD_SECRET, postDeal, sampleDeal, SECRET } from './support/deal-webhook';
+import { eventsWithSubjects } from './support/ops';
 
 let sut: RunningService<DealsEnv>;
 let db: Client;
@@ -149,5 +150,67 @@ describe('POST /v1/webhooks/deals', () => {
     expect((await db.query('SELECT status FROM deal WHERE deal_id = $1', [body.deal.id])).rows).toEqual([
       { status: 'rejected' },
     ]);
+  });
+
+  it('completes an amendment line named by id from the contract, also for an amendment held until then', async () => {
+    const original = sampleDeal();
+    const amendment = {
+      type: 'deal.closed_won',
+      deal: {
+        id: `${original.deal.id}-A1`,
+        revision: 1,
+        closedAt: '2026-06-01T09:00:00Z',
+        kind: 'amendment',
+        amends: original.deal.id,
+        account: original.deal.account,
+        currency: 'EUR',
+        effectiveDate: '2026-06-15',
+        lines: [{ id: 'L1', quantity: 70 }],
+      },
+    };
+    const held = await postDeal(sut.baseUrl, amendment);
+    expect({ status: held.status, body: await held.json() }).toEqual({
+      status: 202,
+      body: { dealId: amendment.deal.id, status: 'held', contractId: null },
+    });
+    expect((await postDeal(sut.baseUrl, original)).status).toBe(202);
+
+    const events = await eventsWithSubjects(sut.topic(Topics.deals), [`deal/${amendment.deal.id}`]);
+    const event = events.find((e) => e.subject === `deal/${amendment.deal.id}`)!;
+    const data = validateEventData<DealClosedV1>(eventSchemas, event.type, event.data);
+    expect(data.lines).toEqual([
+      {
+        id: 'L1',
+        quantity: 70,
+        sku: 'SEAT-PRO',
+        catalog: expect.objectContaining({ sku: 'SEAT-PRO', version: 1, chargeType: 'recurring' }) as unknown,
+      },
+    ]);
+    expect((await db.query('SELECT body FROM deal WHERE deal_id = $1', [amendment.deal.id])).rows).toEqual([
+      { body: expect.objectContaining({ lines: [{ id: 'L1', quantity: 70 }] }) as unknown },
+    ]);
+  });
+
+  it('takes a cancellation without lines, and publishes it with none', async () => {
+    const original = sampleDeal();
+    expect((await postDeal(sut.baseUrl, original)).status).toBe(202);
+    const cancellation = {
+      type: 'deal.closed_won',
+      deal: {
+        id: `${original.deal.id}-C1`,
+        revision: 1,
+        closedAt: '2026-06-01T09:00:00Z',
+        kind: 'cancellation',
+        amends: original.deal.id,
+        account: original.deal.account,
+        currency: 'EUR',
+        cancellation: { effective: 'end_of_term' },
+      },
+    };
+    expect((await postDeal(sut.baseUrl, cancellation)).status).toBe(202);
+    const events = await eventsWithSubjects(sut.topic(Topics.deals), [`deal/${cancellation.deal.id}`]);
+    expect(events.find((e) => e.subject === `deal/${cancellation.deal.id}`)!.data).toMatchObject({
+      lines: [],
+    });
   });
 });

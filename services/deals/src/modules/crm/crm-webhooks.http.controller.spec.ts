@@ -98,6 +98,31 @@ describe('POST /v1/webhooks/hubspot/deals', () => {
     expect(execute).not.toHaveBeenCalled();
   });
 
+  it('answers a deal intake rejects, and its repeat, with the canonical webhook’s 422 problem', async () => {
+    for (const outcome of ['decided', 'duplicate'] as const) {
+      execute.mockResolvedValueOnce({
+        outcome,
+        deal: {
+          ...accepted.deal,
+          status: 'rejected',
+          contractId: null,
+          problems: [{ path: 'lines.0.sku', message: 'unknown SKU SEAT-PRO' }],
+        },
+      });
+      const response = await postHubSpot(crmFixtureText('hubspot/closed-won-deal.json'));
+      expect(response.status).toBe(422);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(response.text)).toMatchObject({
+        status: 422,
+        title: 'Deal not billable',
+        code: 'DEALS.NOT_BILLABLE',
+        dealId: 'd-1',
+        reasons: ['lines.0.sku: unknown SKU SEAT-PRO'],
+        errors: [{ path: 'deal.lines.0.sku', message: 'unknown SKU SEAT-PRO' }],
+      });
+    }
+  });
+
   it('answers 422 problem+json with the HubSpot paths of what cannot be mapped', async () => {
     const response = await postHubSpot(crmFixtureText('hubspot/contract-sent-deal-with-weekly-line.json'));
     expect(response.status).toBe(422);

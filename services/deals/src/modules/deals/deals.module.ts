@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AdminTokenGuard } from './api/admin-token.guard';
 import { CatalogHttpController } from './api/catalog.http.controller';
+import { DealPreviewHttpController } from './api/deal-preview.http.controller';
 import { DealWebhookHttpController } from './api/deal-webhook.http.controller';
 import { DealsHttpController } from './api/deals.http.controller';
 import { DealsErrorFilter } from './api/deals-error.filter';
@@ -10,15 +11,25 @@ import { CatalogRepository } from './infra/catalog.repository';
 import { DealRepository } from './infra/deal.repository';
 import { TaxRatesRepository } from './infra/tax-rates.repository';
 import { AcceptDealHandler } from './usecases/accept-deal/accept-deal.handler';
+import { CheckDealHandler } from './usecases/check-deal/check-deal.handler';
 import { GetDealHandler } from './usecases/get-deal/get-deal.handler';
 import { ListDealsHandler } from './usecases/list-deals/list-deals.handler';
+import { PreviewDealHandler } from './usecases/preview-deal/preview-deal.handler';
 import { PutCatalogEntryHandler } from './usecases/put-catalog-entry/put-catalog-entry.handler';
 import { ReplayDealsHandler } from './usecases/replay-deals/replay-deals.handler';
 
 @Module({
-  controllers: [DealWebhookHttpController, DealsHttpController, CatalogHttpController, OpenApiHttpController],
+  controllers: [
+    DealWebhookHttpController,
+    DealPreviewHttpController,
+    DealsHttpController,
+    CatalogHttpController,
+    OpenApiHttpController,
+  ],
   providers: [
     AcceptDealHandler,
+    CheckDealHandler,
+    PreviewDealHandler,
     ReplayDealsHandler,
     ListDealsHandler,
     GetDealHandler,

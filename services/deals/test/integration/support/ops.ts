@@ -86,3 +86,36 @@ export async function eventsUntil(
   }
   return events;
 }
+
+/**
+ * Reads `topic` from its beginning until an event of every subject in `subjects` has come, from any
+ * partition; returns every event read.
+ */
+export async function eventsWithSubjects(topic: string, subjects: readonly string[]): Promise<EventRecord[]> {
+  const missing = new Set(subjects);
+  const events: EventRecord[] = [];
+  const consumer = createKafka({ brokers: process.env.KAFKA_BROKERS!, clientId: 'o2c-deals-test' }).consumer({
+    groupId: `o2c-deals-test-${randomUUID()}`,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      if (missing.size === 0) resolve();
+      consumer
+        .run({
+          eachMessage: ({ message }) => {
+            const event = decodeEvent(message);
+            events.push(event);
+            if (event.subject !== undefined) missing.delete(event.subject);
+            if (missing.size === 0) resolve();
+            return Promise.resolve();
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return events;
+}

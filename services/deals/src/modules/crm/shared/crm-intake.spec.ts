@@ -6,6 +6,7 @@ import {
 } from '../../deals/usecases/accept-deal/accept-deal.command';
 import { type AcceptDealHandler } from '../../deals/usecases/accept-deal/accept-deal.handler';
 import { crmFixtureText } from '../../../../test/fixtures/crm/crm-fixtures';
+import { DealsError } from '../../deals/domain/deals.errors';
 import { mapHubSpotDeal } from '../hubspot/hubspot-deal.mapper';
 import { CrmIntake } from './crm-intake';
 
@@ -42,20 +43,31 @@ describe(CrmIntake.name, () => {
     expect(response.status).toHaveBeenCalledWith(200);
   });
 
-  it('answers 422 with every reason when intake rejects the deal', async () => {
-    const { sut, res } = intakeAnswering({
-      outcome: 'decided',
-      deal: {
-        ...accepted.deal,
-        status: 'rejected',
-        contractId: null,
-        problems: [{ path: 'lines.0.sku', message: 'unknown SKU SEAT-PRO' }],
-      },
-    });
-    await expect(sut.receive(body(), mapHubSpotDeal, res)).rejects.toMatchObject({
-      response: { code: 'DEALS.NOT_BILLABLE', reasons: ['lines.0.sku: unknown SKU SEAT-PRO'] },
-    });
-  });
+  it.each([['the first time', 'decided'] as const, ['again', 'duplicate'] as const])(
+    'answers a deal intake rejects %s with the canonical webhook’s 422 problem',
+    async (_when, outcome) => {
+      const { sut, response, res } = intakeAnswering({
+        outcome,
+        deal: {
+          ...accepted.deal,
+          status: 'rejected',
+          contractId: null,
+          problems: [{ path: 'lines.0.sku', message: 'unknown SKU SEAT-PRO' }],
+        },
+      });
+      const failure = sut.receive(body(), mapHubSpotDeal, res);
+      await expect(failure).rejects.toThrow(DealsError);
+      await expect(failure).rejects.toMatchObject({
+        code: 'DEALS.NOT_BILLABLE',
+        extensions: {
+          dealId: '18273645190',
+          reasons: ['lines.0.sku: unknown SKU SEAT-PRO'],
+          errors: [{ path: 'deal.lines.0.sku', message: 'unknown SKU SEAT-PRO' }],
+        },
+      });
+      expect(response.status).not.toHaveBeenCalled();
+    },
+  );
 
   it('answers 400 for a body that is not JSON, or none, without reaching the intake', async () => {
     const { sut, execute, res } = intakeAnswering(accepted);

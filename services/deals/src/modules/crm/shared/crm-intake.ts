@@ -1,38 +1,10 @@
 import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { type Response } from 'express';
-import { reasonOf } from '../../deals/domain/deal';
-import { type WebhookDealResult } from '../../deals/usecases/accept-deal/accept-deal.command';
+import { webhookReply } from '../../deals/api/deal-webhook.http.controller';
 import { AcceptDealHandler } from '../../deals/usecases/accept-deal/accept-deal.handler';
 import { CrmErrorCode, type CrmMapping } from '../crm.errors';
 import { toCanonicalDeal } from './canonical-deal';
 import { parseExactJson } from './exact-json';
-
-type WebhookReply =
-  | {
-      readonly status: 200 | 202;
-      readonly body: { dealId: string; status: 'accepted' | 'held'; contractId: string | null };
-    }
-  | { readonly status: 200 | 422; readonly body: { dealId: string; status: 'rejected'; reasons: string[] } };
-
-/**
- * The reply deal-webhook.md gives: 202 the first time (422 with every reason when rejected), and 200
- * with the same body for the same deal id and revision again.
- */
-// The canonical controller words its replies itself; both should share one function once its rework settles.
-export function webhookReply(result: WebhookDealResult): WebhookReply {
-  const { deal } = result;
-  const again = result.outcome === 'duplicate';
-  if (deal.status === 'rejected') {
-    return {
-      status: again ? 200 : 422,
-      body: { dealId: deal.dealId, status: 'rejected', reasons: deal.problems.map(reasonOf) },
-    };
-  }
-  return {
-    status: again ? 200 : 202,
-    body: { dealId: deal.dealId, status: deal.status, contractId: deal.contractId },
-  };
-}
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -41,7 +13,7 @@ function plural(count: number, noun: string): string {
 /**
  * What both CRM webhooks do once the signature is checked: read the raw body exactly, map it to the
  * canonical deal, validate that as the canonical webhook would, and hand it to the same intake
- * (`AcceptDealHandler`), answering as `POST /v1/webhooks/deals` answers (deal-webhook.md).
+ * (`AcceptDealHandler`), answering as `POST /v1/webhooks/deals` answers (`webhookReply`, deal-webhook.md).
  */
 @Injectable()
 export class CrmIntake {
@@ -97,17 +69,9 @@ export class CrmIntake {
         errors: canonical.problems,
       });
     }
-    const result = await this.acceptDeal.execute({ source: 'webhook', deal: canonical.deal });
-    const reply = webhookReply(result);
-    if (reply.status === 422) {
-      throw new UnprocessableEntityException({
-        title: 'Deal not billable',
-        detail: `${plural(reply.body.reasons.length, 'reason')} the deal cannot be billed; it is kept as rejected`,
-        code: 'DEALS.NOT_BILLABLE',
-        dealId: reply.body.dealId,
-        reasons: reply.body.reasons,
-      });
-    }
+    // Answered as the canonical webhook answers, by its own function: a rejected deal, first time or
+    // repeat, is its 422 problem (DealsError, answered by DealsErrorFilter on the controllers).
+    const reply = webhookReply(await this.acceptDeal.execute({ source: 'webhook', deal: canonical.deal }));
     response.status(reply.status);
     return reply.body;
   }

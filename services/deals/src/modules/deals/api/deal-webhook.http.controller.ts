@@ -1,28 +1,52 @@
 import { Body, Controller, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
-import { type DealState } from '../usecases/accept-deal/accept-deal.command';
+import { type DealState, type WebhookDealResult } from '../usecases/accept-deal/accept-deal.command';
 import { AcceptDealHandler } from '../usecases/accept-deal/accept-deal.handler';
 import { DealsError, DealsErrorCode } from '../domain/deals.errors';
-import { reasonOf } from '../domain/deal';
+import { type BillabilityProblem, reasonOf } from '../domain/deal';
 import { DealsErrorFilter } from './deals-error.filter';
 import { DealWebhookRequest } from './deal-webhook.request.dto';
 import { DealWebhookReply } from './deal-webhook.response.dto';
 import { ApiProblems, NotBillableProblemResponse } from './problem.response.dto';
 import { WebhookSignatureGuard } from './webhook-signature.guard';
 
-/** The 422 of a rejected deal: the same problem the first time and on every repeat of its deal id and revision. */
-export function notBillable(deal: DealState): DealsError {
-  const n = deal.problems.length;
+/** The 422 problem of a deal that cannot be billed: every reason, and `outcome`, what became of the deal. */
+export function notBillableProblem(
+  dealId: string,
+  problems: readonly BillabilityProblem[],
+  outcome: string,
+): DealsError {
+  const n = problems.length;
   return new DealsError(
     DealsErrorCode.NotBillable,
-    `${n} reason${n === 1 ? '' : 's'} the deal cannot be billed; it is kept as rejected`,
+    `${n} reason${n === 1 ? '' : 's'} the deal cannot be billed; ${outcome}`,
     {
-      dealId: deal.dealId,
-      reasons: deal.problems.map(reasonOf),
-      errors: deal.problems.map((p) => ({ path: `deal.${p.path}`, message: p.message })),
+      dealId,
+      reasons: problems.map(reasonOf),
+      errors: problems.map((p) => ({ path: `deal.${p.path}`, message: p.message })),
     },
   );
+}
+
+/** The 422 of a rejected deal: the same problem the first time and on every repeat of its deal id and revision. */
+export function notBillable(deal: DealState): DealsError {
+  return notBillableProblem(deal.dealId, deal.problems, 'it is kept as rejected');
+}
+
+/**
+ * The answer to a deal taken in by intake, the same at every intake endpoint (the canonical webhook and
+ * the CRM adapters; docs/deals.md): 202 the first time a deal id and revision is decided, 200 with the
+ * same body for a repeat; for a rejected deal, first time or repeat, the 422 problem (thrown, for
+ * `DealsErrorFilter` to answer).
+ */
+export function webhookReply(result: WebhookDealResult): { status: 200 | 202; body: DealWebhookReply } {
+  const { outcome, deal } = result;
+  if (deal.status === 'rejected') throw notBillable(deal);
+  return {
+    status: outcome === 'decided' ? 202 : 200,
+    body: { dealId: deal.dealId, status: deal.status, contractId: deal.contractId },
+  };
 }
 
 /** Where the CRM (or its middleware) pushes closed deals. */
@@ -73,9 +97,8 @@ export class DealWebhookHttpController {
     @Body() request: DealWebhookRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<DealWebhookReply> {
-    const { outcome, deal } = await this.acceptDeal.execute({ source: 'webhook', deal: request.deal });
-    if (deal.status === 'rejected') throw notBillable(deal);
-    response.status(outcome === 'decided' ? 202 : 200);
-    return { dealId: deal.dealId, status: deal.status, contractId: deal.contractId };
+    const reply = webhookReply(await this.acceptDeal.execute({ source: 'webhook', deal: request.deal }));
+    response.status(reply.status);
+    return reply.body;
   }
 }

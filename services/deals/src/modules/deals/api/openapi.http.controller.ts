@@ -2,7 +2,6 @@ import { Controller, Get } from '@nestjs/common';
 import { HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { ApiExcludeController, type OpenAPIObject } from '@nestjs/swagger';
 import { CatalogEntryRequest } from './catalog-entry.request.dto';
-import { DealWebhookLine } from './deal-webhook.request.dto';
 import { openApiDocument } from './openapi-document';
 
 /** The OpenAPI document of the deals service's HTTP API, made once, on first request. */
@@ -22,7 +21,7 @@ export class OpenApiHttpController {
       modules: this.modules,
       adapterHost: this.adapterHost,
       servedBy: OpenApiHttpController,
-      inheritingModels: [DealWebhookLine, CatalogEntryRequest],
+      inheritingModels: [CatalogEntryRequest],
     });
     return this.document;
   }

@@ -77,11 +77,18 @@ function amendment(overrides: Partial<ClosedDeal> = {}): ClosedDeal {
   };
 }
 
-/** The contract of D1: EUR, [2026-02-01, 2029-02-01), no automatic renewal. */
+const lineOf = (sku: string) => ({ sku, catalog: catalog.get(sku)! });
+
+/** The contract of D1: EUR, [2026-02-01, 2029-02-01), no automatic renewal, the lines of newDeal(). */
 const contract: ContractFacts = {
   originalDealId: 'D1',
   currency: 'EUR',
   terms: [{ startDate: d('2026-02-01'), termMonths: 36, autoRenew: false }],
+  lines: new Map([
+    ['L1', lineOf('SEAT-PRO')],
+    ['L2', lineOf('ONBOARDING')],
+    ['L3', lineOf('PLATFORM')],
+  ]),
 };
 
 describe(billabilityProblems.name, () => {
@@ -233,6 +240,54 @@ describe(billabilityProblems.name, () => {
       {
         path: 'terms.termMonths',
         message: 'the term does not end by 9999-12-31: 10001-1-1 is not a calendar date',
+      },
+    ]);
+  });
+  it('takes an amendment line named by id only from the contract, and refuses an id the contract lacks', () => {
+    const lines = [
+      { id: 'L1', quantity: 70 },
+      { id: 'L3', discountPercent: '5' },
+      { id: 'L9', quantity: 3 },
+    ];
+    expect(sut(amendment({ lines }))).toEqual([
+      {
+        path: 'lines.2.sku',
+        message: 'line L9 is not a line of the contract of deal D1, and the line names no sku',
+      },
+    ]);
+  });
+
+  it('holds off looking up lines named by id only until the contract exists', () => {
+    expect(sut(amendment({ lines: [{ id: 'L9', quantity: 3 }] }), null)).toEqual([]);
+  });
+
+  it('wants a SKU on every line of a deal other than an amendment', () => {
+    const deal = newDeal({ lines: [{ id: 'L1', quantity: 50, unitPrice: '360.00' }] });
+    expect(sut(deal)).toEqual([
+      {
+        path: 'lines.0.sku',
+        message: 'required: only an amendment may name a line of the contract by its id alone',
+      },
+    ]);
+  });
+
+  it('refuses an amendment that names an existing line with another SKU, changes a one-time line, or re-ramps a line', () => {
+    const lines = [
+      { id: 'L1', sku: 'PLATFORM', quantity: 70 },
+      { id: 'L2', quantity: 2 },
+      { id: 'L3', sku: 'PLATFORM', segments: [segment('2026-06-15', '2029-02-01')] },
+    ];
+    expect(sut(amendment({ lines }))).toEqual([
+      { path: 'lines.0.sku', message: 'PLATFORM differs from SEAT-PRO, the SKU of line L1 of the contract' },
+      {
+        path: 'lines.1',
+        message:
+          'line L2 is a one-time charge (ONBOARDING), billed once in full: an amendment cannot change it',
+      },
+      {
+        path: 'lines.2.segments',
+        message:
+          'line L3 is a line of the contract: an amendment changes its quantity, unit price or discount from its effective date, not its segments',
       },
     ]);
   });

@@ -1,6 +1,7 @@
 import { BillingError, CalendarDate, type Period, termOf } from '@o2c/billing';
 import { type CatalogEntrySnapshotV1 } from '@o2c/contracts';
 import { parseMoney } from '@o2c/money';
+import { type ContractLine, resolveLine } from './contract-lines';
 import { type ContractTerm, periodText, termOn } from './contract-term';
 import { type BillabilityProblem, type ClosedDeal, type ClosedDealLine } from './deal';
 import { type TaxRates as TaxTable } from '@o2c/billing';
@@ -14,6 +15,8 @@ export interface ContractFacts {
   readonly terms: readonly ContractTerm[];
   /** The accepted cancellation deal of the contract, if any. */
   readonly cancelledBy?: string;
+  /** The contract's lines by id, each with the SKU and catalog snapshot of the deal that introduced it. */
+  readonly lines: ReadonlyMap<string, ContractLine>;
 }
 
 export interface BillabilityContext {
@@ -47,7 +50,7 @@ export function billabilityProblems(deal: ClosedDeal, context: BillabilityContex
   if (contract) problems.push(...contractProblems(deal, contract));
   const periods = linePeriods(deal, contract, problems);
   deal.lines.forEach((line, i) => {
-    problems.push(...lineProblems(line, `lines.${i}`, deal.currency, context.catalog, periods));
+    problems.push(...lineProblems(line, `lines.${i}`, deal, context.catalog, contract, periods));
   });
   return problems;
 }
@@ -118,19 +121,55 @@ function linePeriods(
 function lineProblems(
   line: ClosedDealLine,
   path: string,
-  currency: string,
+  deal: ClosedDeal,
   catalog: ReadonlyMap<string, CatalogEntrySnapshotV1>,
+  contract: ContractFacts | undefined,
   periods: LinePeriods | undefined,
 ): BillabilityProblem[] {
   const problems: BillabilityProblem[] = [];
-  const entry = catalog.get(line.sku);
-  if (!entry) problems.push({ path: `${path}.sku`, message: `unknown SKU ${line.sku}` });
-  const oneTime = entry?.chargeType === 'one_time';
-  if (oneTime) {
+  const { currency } = deal;
+  const existing = deal.kind === 'amendment' ? contract?.lines.get(line.id) : undefined;
+  const resolved = resolveLine(line, catalog, contract?.lines);
+  if (line.sku === undefined) {
+    // Only an amendment's line may leave the SKU out (the request's rules refuse it elsewhere too); until
+    // its contract exists the deal is held, and the line is looked up when it is decided again.
+    if (deal.kind !== 'amendment') {
+      problems.push({
+        path: `${path}.sku`,
+        message: 'required: only an amendment may name a line of the contract by its id alone',
+      });
+    } else if (contract && !existing) {
+      problems.push({
+        path: `${path}.sku`,
+        message: `line ${line.id} is not a line of the contract of deal ${contract.originalDealId}, and the line names no sku`,
+      });
+    }
+  } else if (!resolved) {
+    problems.push({ path: `${path}.sku`, message: `unknown SKU ${line.sku}` });
+  } else if (existing && existing.sku !== line.sku) {
+    problems.push({
+      path: `${path}.sku`,
+      message: `${line.sku} differs from ${existing.sku}, the SKU of line ${line.id} of the contract`,
+    });
+  }
+  const sku = resolved?.sku ?? line.sku;
+  const oneTime = resolved?.catalog.chargeType === 'one_time';
+  if (existing && existing.catalog.chargeType === 'one_time') {
+    // billing-rules.md §2: a one-time charge is billed once, in full; the engine cannot change it.
+    problems.push({
+      path,
+      message: `line ${line.id} is a one-time charge (${existing.sku}), billed once in full: an amendment cannot change it`,
+    });
+  } else if (existing && line.segments !== undefined) {
+    problems.push({
+      path: `${path}.segments`,
+      message: `line ${line.id} is a line of the contract: an amendment changes its quantity, unit price or discount from its effective date, not its segments`,
+    });
+  } else if (oneTime) {
     // The event's schema refuses these on a one-time entry; only the catalog tells, so intake checks it.
     for (const field of ['pricePeriod', 'segments'] as const) {
       if (line[field] !== undefined) {
-        problems.push({ path: `${path}.${field}`, message: `not allowed: ${line.sku} is a one-time charge` });
+        problems.push({ path: `${path}.${field}`, message: `not allowed: ${sku} is a one-time charge` });
       }
     }
   }
@@ -148,7 +187,7 @@ function lineProblems(
       problems.push({ path: pricePath, message: error instanceof Error ? error.message : String(error) });
     }
   }
-  if (line.segments && periods && !oneTime) {
+  if (line.segments && periods && !oneTime && !existing) {
     problems.push(...segmentProblems(line.segments, `${path}.segments`, periods.term, periods.service));
   }
   return problems;

@@ -4,8 +4,11 @@ import { type DealClosedV1, type DealLineV1 } from '@o2c/contracts';
 export const DealStatuses = ['accepted', 'rejected', 'held'] as const;
 export type DealStatus = (typeof DealStatuses)[number];
 
-/** One line of a closed deal as the CRM sends it: the catalog entry is looked up by `sku` at intake. */
-export type ClosedDealLine = Omit<DealLineV1, 'catalog'>;
+/**
+ * One line of a closed deal as the CRM sends it: the catalog entry is looked up by `sku` at intake. An
+ * amendment's line that changes an existing line may leave `sku` out; intake takes it from the contract.
+ */
+export type ClosedDealLine = Omit<DealLineV1, 'catalog' | 'sku'> & { sku?: string };
 
 /** A closed deal as the CRM sends it (the webhook body's `deal`), before intake adds the contract and catalog. */
 export type ClosedDeal = Omit<DealClosedV1, 'dealId' | 'contractId' | 'lines'> & {

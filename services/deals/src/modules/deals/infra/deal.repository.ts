@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { CalendarDate } from '@o2c/billing';
+import { type DealClosedV1 } from '@o2c/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { type ContractFacts } from '../domain/billability';
+import { contractLinesOf } from '../domain/contract-lines';
 import { type BillabilityProblem, type ClosedDeal, type DealStatus } from '../domain/deal';
 
 /** One revision of a deal as stored: the deal as received (normalised), and where it stands. */
@@ -31,6 +33,19 @@ export interface DealAttempt {
   readonly outcome: AttemptOutcome;
   readonly problems: BillabilityProblem[];
   readonly at: Date;
+}
+
+/** An accepted deal of a contract: the `o2c.deal.closed.v1` data its acceptance recorded, and when. */
+export interface AcceptedDeal {
+  readonly event: DealClosedV1;
+  readonly acceptedAt: Date;
+}
+
+/** A contract as the deals accepted for it tell it. */
+export interface StoredContract extends ContractFacts {
+  readonly contractId: string;
+  /** Its accepted deals in the order they were accepted; of several accepted revisions of a deal, the first. */
+  readonly accepted: readonly AcceptedDeal[];
 }
 
 export interface DealDecision {
@@ -87,6 +102,14 @@ export class DealRepository {
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
+  }
+
+  /** A transaction that sees one snapshot and can write nothing (PostgreSQL refuses any write in it). */
+  readOnlyTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await manager.query('SET TRANSACTION READ ONLY');
+      return work(manager);
+    });
   }
 
   /**
@@ -204,11 +227,22 @@ export class DealRepository {
     return rows.map(toRecord);
   }
 
-  /** What the accepted deals tell of the contract the accepted deal `amends` belongs to; undefined while there is none. */
-  async contractOf(
+  /** Records what an accepted revision became (its event), when, and its place in the order of acceptance. */
+  async markAccepted(
     manager: EntityManager,
-    amends: string,
-  ): Promise<(ContractFacts & { contractId: string }) | undefined> {
+    deal: { dealId: string; revision: number },
+    event: DealClosedV1,
+    at: Date,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE deal SET accepted_seq = nextval('deal_accepted_seq'), accepted_at = $3, closed = $4
+        WHERE deal_id = $1 AND revision = $2`,
+      [deal.dealId, deal.revision, at.toISOString(), JSON.stringify(event)],
+    );
+  }
+
+  /** What the accepted deals tell of the contract the accepted deal `amends` belongs to; undefined while there is none. */
+  async contractOf(manager: EntityManager, amends: string): Promise<StoredContract | undefined> {
     const named = await manager.query<{ contract_id: string }[]>(
       `SELECT contract_id FROM deal WHERE deal_id = $1 AND status = 'accepted' AND contract_id IS NOT NULL
         ORDER BY revision DESC LIMIT 1`,
@@ -216,8 +250,14 @@ export class DealRepository {
     );
     const contractId = named[0]?.contract_id;
     if (!contractId) return undefined;
-    const deals = await manager.query<Pick<DealRow, 'deal_id' | 'kind' | 'body'>[]>(
-      `SELECT deal_id, kind, body FROM deal WHERE contract_id = $1 AND status = 'accepted' ORDER BY id`,
+    const deals = await manager.query<
+      (Pick<DealRow, 'deal_id' | 'kind' | 'body'> & {
+        closed: DealClosedV1 | null;
+        accepted_at: Date | null;
+      })[]
+    >(
+      `SELECT deal_id, kind, body, closed, accepted_at FROM deal WHERE contract_id = $1 AND status = 'accepted'
+        ORDER BY accepted_seq NULLS FIRST, id`,
       [contractId],
     );
     const original = deals.find((d) => d.kind === 'new');
@@ -233,12 +273,21 @@ export class DealRepository {
           : {}),
       }));
     const cancellation = deals.find((d) => d.kind === 'cancellation');
+    const seen = new Set<string>();
+    const accepted: AcceptedDeal[] = [];
+    for (const d of deals) {
+      if (d.closed === null || seen.has(d.deal_id)) continue;
+      seen.add(d.deal_id);
+      accepted.push({ event: d.closed, acceptedAt: d.accepted_at! });
+    }
     return {
       contractId,
       originalDealId: original.deal_id,
       currency: original.body.currency,
       terms,
       ...(cancellation ? { cancelledBy: cancellation.deal_id } : {}),
+      lines: contractLinesOf(accepted.map((a) => a.event)),
+      accepted,
     };
   }
 

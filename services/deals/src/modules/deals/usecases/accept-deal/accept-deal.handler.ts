@@ -1,25 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  type CatalogEntrySnapshotV1,
-  CLOCK,
-  type Clock,
-  type DealClosedV1,
-  EventTypes,
-} from '@o2c/contracts';
+import { CLOCK, type Clock, EventTypes } from '@o2c/contracts';
 import { Outbox } from '@o2c/messaging';
 import { instanceToPlain } from 'class-transformer';
 import { type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { billabilityProblems } from '../../domain/billability';
+import { closedEventOf, type ContractLine } from '../../domain/contract-lines';
 import { type ClosedDeal } from '../../domain/deal';
-import { CatalogRepository } from '../../infra/catalog.repository';
 import {
   type AttemptSource,
   type DealDecision,
   type DealRecord,
   DealRepository,
 } from '../../infra/deal.repository';
-import { TaxRatesRepository } from '../../infra/tax-rates.repository';
+import { CheckDealHandler } from '../check-deal/check-deal.handler';
 import {
   type AcceptDealCommand,
   type AcceptStoredDeal,
@@ -29,7 +22,8 @@ import {
   type WebhookDealResult,
 } from './accept-deal.command';
 
-type Catalog = Map<string, CatalogEntrySnapshotV1>;
+/** The SKU and catalog entry of each line of an accepted deal, by position. */
+type Lines = readonly ContractLine[];
 
 /** The deal that creates the contract a deal belongs to: the deals of one contract are decided one at a time. */
 function originalDealIdOf(deal: { id: string; amends?: string }): string {
@@ -62,8 +56,7 @@ function stateOfRecord(record: DealRecord): DealState {
 export class AcceptDealHandler {
   constructor(
     private readonly deals: DealRepository,
-    private readonly catalog: CatalogRepository,
-    private readonly taxRates: TaxRatesRepository,
+    private readonly checkDeal: CheckDealHandler,
     private readonly outbox: Outbox,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -84,10 +77,10 @@ export class AcceptDealHandler {
       await this.deals.lockContract(manager, originalDealIdOf(deal));
       const seen = await this.deals.findRevision(manager, deal.id, deal.revision);
       if (seen) return this.duplicate(manager, seen);
-      const { decision, catalog } = await this.decide(manager, deal);
+      const { decision, lines } = await this.decide(manager, deal);
       const plain = instanceToPlain(deal);
       if (!(await this.deals.insert(manager, deal, plain, decision, this.clock.now()))) return undefined;
-      await this.decided(manager, plain as ClosedDeal, decision, catalog, 'webhook');
+      await this.decided(manager, plain as ClosedDeal, decision, lines, 'webhook');
       return { outcome: 'decided', deal: stateOf(deal, decision) };
     });
     if (first) return first;
@@ -136,30 +129,28 @@ export class AcceptDealHandler {
     record: DealRecord,
     source: AttemptSource,
   ): Promise<DealState> {
-    const { decision, catalog } = await this.decide(manager, record.deal);
+    const { decision, lines } = await this.decide(manager, record.deal);
     await this.deals.update(manager, record, decision);
-    await this.decided(manager, record.deal, decision, catalog, source);
+    await this.decided(manager, record.deal, decision, lines, source);
     return stateOf(record.deal, decision);
   }
 
   private async decide(
     manager: EntityManager,
     deal: ClosedDeal,
-  ): Promise<{ decision: DealDecision; catalog: Catalog }> {
-    const catalog = await this.catalog.current(manager, [...new Set(deal.lines.map((l) => l.sku))]);
-    const contract =
-      deal.kind === 'new' || deal.amends === undefined
-        ? undefined
-        : await this.deals.contractOf(manager, deal.amends);
-    const problems = billabilityProblems(deal, { catalog, taxRates: this.taxRates.table, contract });
-    if (problems.length > 0) return { decision: { status: 'rejected', contractId: null, problems }, catalog };
+  ): Promise<{ decision: DealDecision; lines: Lines }> {
+    const { problems, contract, lines } = await this.checkDeal.execute(manager, deal);
+    if (problems.length > 0)
+      return { decision: { status: 'rejected', contractId: null, problems }, lines: [] };
+    // No problems: every line's SKU and catalog entry is known once the contract is (a new deal needs none).
+    const known = lines as Lines;
     if (deal.kind === 'new')
-      return { decision: { status: 'accepted', contractId: uuidv7(), problems }, catalog };
+      return { decision: { status: 'accepted', contractId: uuidv7(), problems }, lines: known };
     if (contract)
-      return { decision: { status: 'accepted', contractId: contract.contractId, problems }, catalog };
+      return { decision: { status: 'accepted', contractId: contract.contractId, problems }, lines: known };
     // The CRM sent the change before the deal it amends (deal-webhook.md): held until that is accepted.
     const why = { path: 'amends', message: `deal ${deal.amends} is not accepted yet; held until it is` };
-    return { decision: { status: 'held', contractId: null, problems: [why] }, catalog };
+    return { decision: { status: 'held', contractId: null, problems: [why] }, lines: [] };
   }
 
   /** What follows a decision: its attempt and, once accepted, its event and the release of the changes held for it. */
@@ -167,7 +158,7 @@ export class AcceptDealHandler {
     manager: EntityManager,
     deal: ClosedDeal,
     decision: DealDecision,
-    catalog: Catalog,
+    lines: Lines,
     source: AttemptSource,
   ): Promise<void> {
     await this.deals.recordAttempt(
@@ -176,27 +167,21 @@ export class AcceptDealHandler {
       { source, outcome: decision.status, problems: decision.problems, at: this.clock.now() },
     );
     if (decision.status !== 'accepted') return;
+    const event = closedEventOf(deal, decision.contractId!, lines);
     await this.outbox.record(manager, {
       type: EventTypes.dealClosed,
       key: deal.account.id,
       subject: `deal/${deal.id}`,
-      data: closedEvent(deal, decision.contractId!, catalog),
+      data: event,
     });
+    await this.deals.markAccepted(
+      manager,
+      { dealId: deal.id, revision: deal.revision },
+      event,
+      this.clock.now(),
+    );
     for (const held of await this.deals.heldChangesOf(manager, deal.id)) {
       await this.reconsider(manager, held, 'release');
     }
   }
-}
-
-/** `o2c.deal.closed.v1`: the deal as received, with its contract and a snapshot of each line's catalog entry. */
-function closedEvent(deal: ClosedDeal, contractId: string, catalog: Catalog): DealClosedV1 {
-  const { id, ...plain } = instanceToPlain(deal) as Record<string, unknown> & {
-    lines: Record<string, unknown>[];
-  };
-  return {
-    dealId: id,
-    ...plain,
-    contractId,
-    lines: plain.lines.map((line) => ({ ...line, catalog: catalog.get(line['sku'] as string)! })),
-  } as unknown as DealClosedV1;
 }

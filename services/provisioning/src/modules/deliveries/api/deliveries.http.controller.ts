@@ -1,0 +1,28 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseFilters } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ProvisioningErrorFilter } from '../../../errors/provisioning-error.filter';
+import { DeliveryRepository, type DeliveryView } from '../infra/delivery.repository';
+import { ReplayDeliveryHandler } from '../usecases/replay-delivery/replay-delivery.handler';
+
+@Controller()
+@UseFilters(ProvisioningErrorFilter)
+export class DeliveriesHttpController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly deliveries: DeliveryRepository,
+    private readonly replays: ReplayDeliveryHandler,
+  ) {}
+
+  /** Every webhook sent or to send to the account's products, with every attempt. */
+  @Get('v1/accounts/:id/deliveries')
+  async list(@Param('id') accountId: string): Promise<{ accountId: string; items: DeliveryView[] }> {
+    return { accountId, items: await this.deliveries.forAccount(this.dataSource.manager, accountId) };
+  }
+
+  /** Sends a delivery again now (a dead one once its product is fixed, or one the product lost). */
+  @Post('v1/deliveries/:id/replay')
+  @HttpCode(200)
+  async replay(@Param('id', new ParseUUIDPipe()) id: string): Promise<DeliveryView> {
+    return this.replays.execute(id);
+  }
+}

@@ -1,0 +1,64 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { entitlementsOn } from '../domain/entitlement-timeline';
+import { type ChangeView, EntitlementRepository } from '../infra/entitlement.repository';
+import {
+  type ProvisioningRun,
+  RunProvisioningHandler,
+} from '../usecases/run-provisioning/run-provisioning.handler';
+import { EntitlementsQueryRequestDto } from './entitlements-query.request.dto';
+import { RunProvisioningRequestDto } from './run-provisioning.request.dto';
+
+interface EntitlementView {
+  contractId: string;
+  licenseId?: string;
+  product: string;
+  seats: number;
+  features: string[];
+  validFrom: string;
+  validTo: string;
+  since: string;
+}
+
+@Controller()
+export class EntitlementsHttpController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly entitlements: EntitlementRepository,
+    private readonly runs: RunProvisioningHandler,
+  ) {}
+
+  /**
+   * The account's entitlements per contract and product: as provisioned now (with the licence that carries
+   * them), or, with `asOf`, what its contracts as known now grant on that date (future changes included).
+   */
+  @Get('v1/accounts/:id/entitlements')
+  async current(
+    @Param('id') accountId: string,
+    @Query() query: EntitlementsQueryRequestDto,
+  ): Promise<{ accountId: string; asOf?: string; entitlements: EntitlementView[] }> {
+    const { manager } = this.dataSource;
+    if (query.asOf === undefined) {
+      const stored = await this.entitlements.accountEntitlements(manager, accountId);
+      return { accountId, entitlements: stored.map((e) => ({ ...e })) };
+    }
+    const asOf = query.asOf;
+    const entitlements = [...(await this.entitlements.accountVersions(manager, accountId))]
+      .flatMap(([contractId, versions]) => entitlementsOn(versions, asOf).map((e) => ({ contractId, ...e })))
+      .sort((a, b) => a.product.localeCompare(b.product) || a.contractId.localeCompare(b.contractId));
+    return { accountId, asOf, entitlements };
+  }
+
+  /** Every change of the account's entitlements: what, when it takes effect, the event and the licence it made. */
+  @Get('v1/accounts/:id/entitlements/history')
+  async history(@Param('id') accountId: string): Promise<{ accountId: string; items: ChangeView[] }> {
+    return { accountId, items: await this.entitlements.accountHistory(this.dataSource.manager, accountId) };
+  }
+
+  /** Provisions what takes effect on or before a date (the daily job does it for today). */
+  @Post('v1/admin/provisioning-runs')
+  @HttpCode(200)
+  async run(@Body() body: RunProvisioningRequestDto): Promise<ProvisioningRun> {
+    return this.runs.execute(body.asOf);
+  }
+}

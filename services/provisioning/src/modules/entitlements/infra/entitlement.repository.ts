@@ -1,0 +1,311 @@
+import { Injectable } from '@nestjs/common';
+import { type SubscriptionEventData, type SubscriptionEventType } from '@o2c/contracts';
+import { type EntityManager } from 'typeorm';
+import {
+  type ContractVersionRecord,
+  type Entitlement,
+  type EntitlementChange,
+} from '../domain/entitlement-timeline';
+
+/** What provisioning keeps of a contract beside its versions. */
+export interface ContractRow {
+  readonly contractId: string;
+  readonly accountId: string;
+  readonly latestVersion: number;
+  /** The latest day its entitlements were brought to; null before the first. */
+  readonly provisionedAsOf: string | null;
+}
+
+export interface StoredEntitlement extends Entitlement {
+  readonly contractId: string;
+  readonly licenseId: string;
+}
+
+export interface RecordedChange extends EntitlementChange {
+  readonly accountId: string;
+  readonly contractId: string;
+  readonly appliedAsOf: string;
+  readonly event: { readonly id: string; readonly type: string; readonly contractVersion: number };
+  readonly licenseId: string;
+  readonly licenceEvent: string;
+  readonly recordedAt: string;
+}
+
+export interface ChangeView extends RecordedChange {
+  readonly id: string;
+}
+
+interface ContractDbRow {
+  contract_id: string;
+  account_id: string;
+  latest_version: number;
+  provisioned_as_of: string | null;
+}
+
+interface EntitlementDbRow {
+  contract_id: string;
+  licence_id: string;
+  product: string;
+  seats: number;
+  features: string[];
+  valid_from: string;
+  valid_to: string;
+  since: string;
+}
+
+// `date` columns are read as text: node-postgres would turn them into local-time Date objects.
+const CONTRACT_COLUMNS = `contract_id, account_id, latest_version, provisioned_as_of::text AS provisioned_as_of`;
+const ENTITLEMENT_COLUMNS = `contract_id, licence_id, product, seats, features, valid_from::text AS valid_from,
+  valid_to::text AS valid_to, since::text AS since`;
+
+const contractOf = (row: ContractDbRow): ContractRow => ({
+  contractId: row.contract_id,
+  accountId: row.account_id,
+  latestVersion: row.latest_version,
+  provisionedAsOf: row.provisioned_as_of,
+});
+
+const entitlementOf = (row: EntitlementDbRow): StoredEntitlement => ({
+  contractId: row.contract_id,
+  licenseId: row.licence_id,
+  product: row.product,
+  seats: row.seats,
+  features: row.features,
+  validFrom: row.valid_from,
+  validTo: row.valid_to,
+  since: row.since,
+});
+
+/** Contracts, their versions, the entitlements in force and their history. */
+@Injectable()
+export class EntitlementRepository {
+  /** The contract's row, created on its first event and locked until the transaction ends. */
+  async lockContract(
+    manager: EntityManager,
+    contractId: string,
+    accountId: string,
+    now: Date,
+  ): Promise<ContractRow> {
+    await manager.query(
+      `INSERT INTO contract (contract_id, account_id, latest_version, updated_at) VALUES ($1, $2, 0, $3)
+       ON CONFLICT (contract_id) DO NOTHING`,
+      [contractId, accountId, now],
+    );
+    const rows = await manager.query<ContractDbRow[]>(
+      `SELECT ${CONTRACT_COLUMNS} FROM contract WHERE contract_id = $1 FOR UPDATE`,
+      [contractId],
+    );
+    return contractOf(rows[0]!);
+  }
+
+  /** Locks up to `limit` contracts that may change on or before `asOf`, skipping those another run holds. */
+  async lockDue(manager: EntityManager, asOf: string, limit: number): Promise<ContractRow[]> {
+    const rows = await manager.query<ContractDbRow[]>(
+      `SELECT ${CONTRACT_COLUMNS} FROM contract
+        WHERE next_change_on <= $1 AND (provisioned_as_of IS NULL OR provisioned_as_of < $1)
+        ORDER BY next_change_on, contract_id
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED`,
+      [asOf, limit],
+    );
+    return rows.map(contractOf);
+  }
+
+  async hasVersion(manager: EntityManager, contractId: string, version: number): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
+      `SELECT 1 FROM contract_version WHERE contract_id = $1 AND version = $2`,
+      [contractId, version],
+    );
+    return rows.length > 0;
+  }
+
+  async addVersion(
+    manager: EntityManager,
+    contractId: string,
+    record: ContractVersionRecord,
+    now: Date,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO contract_version (contract_id, version, event_id, event_type, relevant_date, data, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        contractId,
+        record.version,
+        record.eventId,
+        record.type,
+        record.relevantDate,
+        JSON.stringify(record.data),
+        now,
+      ],
+    );
+    await manager.query(
+      `UPDATE contract SET latest_version = GREATEST(latest_version, $2), updated_at = $3 WHERE contract_id = $1`,
+      [contractId, record.version, now],
+    );
+  }
+
+  async versions(manager: EntityManager, contractId: string): Promise<ContractVersionRecord[]> {
+    const rows = await manager.query<
+      {
+        version: number;
+        event_id: string;
+        event_type: SubscriptionEventType;
+        relevant_date: string;
+        data: SubscriptionEventData;
+      }[]
+    >(
+      `SELECT version, event_id, event_type, relevant_date::text AS relevant_date, data
+         FROM contract_version WHERE contract_id = $1 ORDER BY version`,
+      [contractId],
+    );
+    return rows.map((row) => ({
+      version: row.version,
+      type: row.event_type,
+      eventId: row.event_id,
+      relevantDate: row.relevant_date,
+      data: row.data,
+    }));
+  }
+
+  /** Every version of every contract of the account, by contract. */
+  async accountVersions(
+    manager: EntityManager,
+    accountId: string,
+  ): Promise<Map<string, ContractVersionRecord[]>> {
+    const contracts = await manager.query<{ contract_id: string }[]>(
+      `SELECT contract_id FROM contract WHERE account_id = $1 ORDER BY contract_id`,
+      [accountId],
+    );
+    const result = new Map<string, ContractVersionRecord[]>();
+    for (const { contract_id } of contracts)
+      result.set(contract_id, await this.versions(manager, contract_id));
+    return result;
+  }
+
+  /** Records that the contract was brought to `asOf` and when to look at it again. */
+  async markProvisioned(
+    manager: EntityManager,
+    contractId: string,
+    asOf: string | null,
+    nextChangeOn: string | undefined,
+    now: Date,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE contract SET provisioned_as_of = $2, next_change_on = $3, updated_at = $4 WHERE contract_id = $1`,
+      [contractId, asOf, nextChangeOn ?? null, now],
+    );
+  }
+
+  async entitlements(manager: EntityManager, contractId: string): Promise<StoredEntitlement[]> {
+    const rows = await manager.query<EntitlementDbRow[]>(
+      `SELECT ${ENTITLEMENT_COLUMNS} FROM entitlement WHERE contract_id = $1 ORDER BY product`,
+      [contractId],
+    );
+    return rows.map(entitlementOf);
+  }
+
+  async accountEntitlements(manager: EntityManager, accountId: string): Promise<StoredEntitlement[]> {
+    const rows = await manager.query<EntitlementDbRow[]>(
+      `SELECT ${ENTITLEMENT_COLUMNS} FROM entitlement WHERE account_id = $1 ORDER BY product, contract_id`,
+      [accountId],
+    );
+    return rows.map(entitlementOf);
+  }
+
+  /** Replaces the contract's entitlements in force with `entitlements`, all under one licence. */
+  async replaceEntitlements(
+    manager: EntityManager,
+    contract: ContractRow,
+    licenseId: string,
+    entitlements: readonly Entitlement[],
+    now: Date,
+  ): Promise<void> {
+    await manager.query(`DELETE FROM entitlement WHERE contract_id = $1`, [contract.contractId]);
+    for (const e of entitlements) {
+      await manager.query(
+        `INSERT INTO entitlement (contract_id, product, account_id, licence_id, seats, features, valid_from, valid_to, since, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          contract.contractId,
+          e.product,
+          contract.accountId,
+          licenseId,
+          e.seats,
+          JSON.stringify(e.features),
+          e.validFrom,
+          e.validTo,
+          e.since,
+          now,
+        ],
+      );
+    }
+  }
+
+  async recordChange(manager: EntityManager, change: RecordedChange): Promise<void> {
+    await manager.query(
+      `INSERT INTO entitlement_change (account_id, contract_id, product, kind, effective_date, applied_as_of, event_id,
+                                       event_type, contract_version, before, after, licence_id, licence_event, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [
+        change.accountId,
+        change.contractId,
+        change.product,
+        change.kind,
+        change.effectiveDate,
+        change.appliedAsOf,
+        change.event.id,
+        change.event.type,
+        change.event.contractVersion,
+        change.before === undefined ? null : JSON.stringify(change.before),
+        change.after === undefined ? null : JSON.stringify(change.after),
+        change.licenseId,
+        change.licenceEvent,
+        change.recordedAt,
+      ],
+    );
+  }
+
+  /** Every change of the account's entitlements, in the order they were made. */
+  async accountHistory(manager: EntityManager, accountId: string): Promise<ChangeView[]> {
+    const rows = await manager.query<
+      {
+        id: string;
+        account_id: string;
+        contract_id: string;
+        product: string;
+        kind: EntitlementChange['kind'];
+        effective_date: string;
+        applied_as_of: string;
+        event_id: string;
+        event_type: string;
+        contract_version: number;
+        before: Entitlement | null;
+        after: Entitlement | null;
+        licence_id: string;
+        licence_event: string;
+        recorded_at: Date;
+      }[]
+    >(
+      `SELECT id::text AS id, account_id, contract_id, product, kind, effective_date::text AS effective_date,
+              applied_as_of::text AS applied_as_of, event_id, event_type, contract_version, before, after, licence_id,
+              licence_event, recorded_at
+         FROM entitlement_change WHERE account_id = $1 ORDER BY id`,
+      [accountId],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      accountId: row.account_id,
+      contractId: row.contract_id,
+      product: row.product,
+      kind: row.kind,
+      effectiveDate: row.effective_date,
+      appliedAsOf: row.applied_as_of,
+      event: { id: row.event_id, type: row.event_type, contractVersion: row.contract_version },
+      ...(row.before === null ? {} : { before: row.before }),
+      ...(row.after === null ? {} : { after: row.after }),
+      licenseId: row.licence_id,
+      licenceEvent: row.licence_event,
+      recordedAt: row.recorded_at.toISOString(),
+    }));
+  }
+}
