@@ -27,6 +27,8 @@ export default tseslint.config(
             // A service never imports another service; libraries never import services.
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            // Journeys across services start them as processes; they import libraries only.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
             // Pure domain code depends on nothing of ours but other pure code.
             { sourceTag: 'layer:core', onlyDependOnLibsWithTags: ['layer:core'] },
             { sourceTag: 'layer:contracts', onlyDependOnLibsWithTags: ['layer:core', 'layer:contracts'] },

@@ -4,3 +4,4 @@ export * from './test-database';
 export * from './service-foundation';
 export * from './kafka-probe';
 export * from './test-topics';
+export * from './service-process';

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { type ServiceDefinition, type ServiceEnv } from '@o2c/platform';
 import { dropDatabase } from '@o2c/persistence';
 import { startServiceForTest } from './service-harness';
+import { freePort } from './service-process';
 import { uniqueTestDatabase } from './test-database';
 import { createTestTopics } from './test-topics';
 
@@ -33,16 +34,6 @@ function runMain(
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
   });
 }
 

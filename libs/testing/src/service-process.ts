@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { dropDatabase } from '@o2c/persistence';
+import { uniqueTestDatabase } from './test-database';
+
+/** A service running as its own process, from its build, as it runs in production. */
+export interface ServiceProcess {
+  readonly service: string;
+  readonly baseUrl: string;
+  /** Everything it wrote to stdout and stderr so far, for a failing test's message. */
+  output(): string;
+  /** SIGTERM, wait for the exit, drop its test database. */
+  stop(): Promise<void>;
+}
+
+const repositoryRoot = join(__dirname, '..', '..', '..');
+
+/** A TCP port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * Starts `services/<service>/dist/main.js` (build it first) on the PostgreSQL and Kafka of the test run, in a
+ * database of its own, with `env` added (its topic namespace, consumer group and secrets); resolves once it
+ * answers `/health/live`.
+ */
+export async function startServiceProcess(
+  service: string,
+  env: Record<string, string>,
+): Promise<ServiceProcess> {
+  const database = uniqueTestDatabase(service);
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(repositoryRoot, 'services', service, 'dist', 'main.js')],
+    {
+      cwd: repositoryRoot,
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: database.url,
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`${service} exited with ${child.exitCode} before answering:\n${output}`);
+    const live = await fetch(`${baseUrl}/health/live`).catch(() => undefined);
+    if (live?.ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    service,
+    baseUrl,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+      await dropDatabase(database);
+    },
+  };
+}
