@@ -1,4 +1,4 @@
-// Prints what o2c made of one account's deals: the events on the subscription and licence topics.
+// Prints what o2c made of one account's deals: its contract, its invoices and its licence, from their topics.
 //   node tools/show-flow.js <account id> [seconds to wait, default 30]
 const { randomUUID } = require('node:crypto');
 const { Kafka, logLevel } = require('kafkajs');
@@ -13,8 +13,12 @@ async function main() {
   });
   const consumer = kafka.consumer({ groupId: `o2c-show-flow-${randomUUID()}` });
   await consumer.connect();
-  await consumer.subscribe({ topics: ['o2c.subscriptions.v1', 'o2c.licenses.v1'], fromBeginning: true });
-  const wanted = ['o2c.subscription.activated.v1', 'o2c.license.provisioned.v1'];
+  await consumer.subscribe({
+    topics: ['o2c.subscriptions.v1', 'o2c.invoices.v1', 'o2c.licenses.v1'],
+    fromBeginning: true,
+  });
+  const wanted = ['o2c.subscription.activated.v1', 'o2c.invoice.issued.v1', 'o2c.license.provisioned.v1'];
+  const invoices = [];
   const latest = new Map();
   // Read to the end of what is there (the newest event of each type wins), then print.
   await new Promise((resolve) => {
@@ -25,7 +29,9 @@ async function main() {
         if (message.key?.toString() !== accountId) return;
         const type = message.headers?.ce_type?.toString();
         if (!wanted.includes(type)) return;
-        latest.set(type, { topic, data: JSON.parse(message.value.toString()) });
+        const data = JSON.parse(message.value.toString());
+        if (type === 'o2c.invoice.issued.v1') invoices.push(data);
+        latest.set(type, { topic, data });
         if (latest.size === wanted.length) {
           clearTimeout(idle);
           idle = setTimeout(() => {
@@ -38,7 +44,12 @@ async function main() {
   });
   for (const type of wanted) {
     const event = latest.get(type);
-    if (event) console.log(`\n${event.topic}  ${type}\n${JSON.stringify(event.data, null, 2)}`);
+    if (!event) continue;
+    if (type === 'o2c.invoice.issued.v1') {
+      for (const invoice of invoices) printInvoice(invoice);
+      continue;
+    }
+    console.log(`\n${event.topic}  ${type}\n${JSON.stringify(event.data, null, 2)}`);
   }
   await consumer.disconnect();
   const missing = wanted.filter((type) => !latest.has(type));
@@ -46,6 +57,29 @@ async function main() {
     console.error(`not seen within ${seconds}s: ${missing.join(', ')}`);
     process.exitCode = 1;
   }
+}
+
+function money({ amountMinor, currency }) {
+  const decimals = { JPY: 0, KWD: 3, BHD: 3 }[currency] ?? 2;
+  const text = amountMinor.padStart(decimals + 1, '0');
+  return `${decimals ? `${text.slice(0, -decimals)}.${text.slice(-decimals)}` : text} ${currency}`;
+}
+
+function printInvoice(invoice) {
+  console.log(`\no2c.invoices.v1  o2c.invoice.issued.v1  ${invoice.number}`);
+  console.log(
+    `  issued ${invoice.issueDate}, due ${invoice.dueDate}, to ${invoice.buyer.name} (${invoice.buyer.country})`,
+  );
+  for (const line of invoice.lines) {
+    const period = line.servicePeriod ? ` ${line.servicePeriod.start} – ${line.servicePeriod.end}` : '';
+    console.log(
+      `  ${line.lineNumber}. ${line.description}${period}: ${money(line.amount)} + tax ${money(line.tax)}`,
+    );
+    if (line.explanation.formula) console.log(`     ${line.explanation.formula}`);
+  }
+  console.log(
+    `  subtotal ${money(invoice.subtotal)}, tax ${money(invoice.taxTotal)}, total ${money(invoice.total)}${invoice.reverseCharge ? ' (reverse charge)' : ''}`,
+  );
 }
 
 main().catch((error) => {
