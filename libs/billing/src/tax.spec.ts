@@ -54,8 +54,7 @@ describe(taxTreatment.name, () => {
 
   it('has, in the shipped table, a rate for every EU member state, GB, CH and US', () => {
     expect(EU_COUNTRIES.size).toBe(27);
-    for (const country of [...EU_COUNTRIES, 'GB', 'CH', 'US'])
-      expect(rates.get(country)).toBeDefined();
+    for (const country of [...EU_COUNTRIES, 'GB', 'CH', 'US']) expect(rates.get(country)).toBeDefined();
   });
 });
 
