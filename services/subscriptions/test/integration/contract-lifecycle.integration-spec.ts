@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DealClosedV1, EventTypes, Topics } from '@o2c/contracts';
-import { createKafka, encodeEvent, type EventRecord } from '@o2c/messaging';
-import { eventOn, startServiceForTest, type RunningService, waitForValue } from '@o2c/testing';
-import { type Kafka } from 'kafkajs';
+import { type EventRecord } from '@o2c/messaging';
+import { eventOn, publishEvents, startServiceForTest, type RunningService, waitForValue } from '@o2c/testing';
 import { subscriptionsService } from '../../src/app.module';
 import { type SubscriptionsEnv } from '../../src/config/env.schema';
 
@@ -10,7 +9,6 @@ import { type SubscriptionsEnv } from '../../src/config/env.schema';
 // +20 seats from 2026-06-15, renewed with a 7 % uplift on 2027-02-01, then cancelled.
 
 let sut: RunningService<SubscriptionsEnv>;
-let kafka: Kafka;
 
 const seatPro = {
   sku: 'SEAT-PRO',
@@ -52,32 +50,23 @@ const newDeal = deal({
 } as DealClosedV1);
 
 async function publish(data: DealClosedV1): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
-  await producer.send({
-    topic: sut.topic(Topics.deals),
-    acks: -1,
-    messages: [
-      encodeEvent({
-        id: randomUUID(),
-        type: EventTypes.dealClosed,
-        source: 'o2c/deals',
-        subject: `deal/${data.dealId}`,
-        time: '2026-01-20T16:03:01.000Z',
-        key: data.account.id,
-        data,
-      }),
-    ],
-  });
-  await producer.disconnect();
+  await publishEvents(sut.topic(Topics.deals), [
+    {
+      type: EventTypes.dealClosed,
+      key: data.account.id,
+      subject: `deal/${data.dealId}`,
+      source: 'o2c/deals',
+      data,
+    },
+  ]);
 }
 
-function contractEvent(type: string, version: number): Promise<EventRecord> {
+function contractEvent(type: string, version: number, contract = contractId): Promise<EventRecord> {
   return eventOn(
     sut.topic(Topics.subscriptions),
     (event) =>
       event.type === type &&
-      event.subject === `contract/${contractId}` &&
+      event.subject === `contract/${contract}` &&
       (event.data as { version: number }).version === version,
   );
 }
@@ -91,7 +80,6 @@ async function post(path: string, body: unknown): Promise<Response> {
 }
 
 beforeAll(async () => {
-  kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!, clientId: 'o2c-subscriptions-lifecycle-test' });
   sut = await startServiceForTest(subscriptionsService, {
     KAFKA_CONSUMER_GROUP: `subscriptions-test-${randomUUID()}`,
     RENEWAL_JOB_INTERVAL_MINUTES: '0',
@@ -224,5 +212,81 @@ describe('a contract through its life', () => {
     const response = await fetch(`${sut.baseUrl}/v1/contracts/${randomUUID()}`);
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
+
+describe('a contract renewed by a renewal deal, then cancelled at the end of its term', () => {
+  const renewedContract = randomUUID();
+  const firstDeal = `006-${randomUUID()}`;
+  const base = {
+    revision: 1,
+    closedAt: '2026-01-20T16:03:00Z',
+    contractId: renewedContract,
+    account,
+    currency: 'USD',
+  };
+
+  it("renews with the deal's own terms and lines, from the end of the current term", async () => {
+    await publish({
+      ...base,
+      dealId: firstDeal,
+      kind: 'new',
+      terms: {
+        startDate: '2026-01-01',
+        termMonths: 12,
+        billingFrequency: 'annual',
+        paymentTermsDays: 30,
+        autoRenew: true,
+      },
+      lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 10, unitPrice: '100.00', catalog: seatPro }],
+    } as DealClosedV1);
+    await contractEvent(EventTypes.subscriptionActivated, 1, renewedContract);
+    await publish({
+      ...base,
+      dealId: `${firstDeal}-renewal`,
+      kind: 'renewal',
+      amends: firstDeal,
+      terms: {
+        startDate: '2027-01-01',
+        termMonths: 24,
+        billingFrequency: 'quarterly',
+        paymentTermsDays: 45,
+        autoRenew: true,
+      },
+      lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 12, unitPrice: '95.00', catalog: seatPro }],
+    } as DealClosedV1);
+    const renewed = await contractEvent(EventTypes.subscriptionRenewed, 2, renewedContract);
+    expect(renewed.data).toMatchObject({
+      source: { kind: 'deal', dealId: `${firstDeal}-renewal` },
+      term: { startDate: '2027-01-01', endDate: '2029-01-01', billingFrequency: 'quarterly' },
+      charges: [
+        {
+          segments: [
+            { effectiveFrom: '2027-01-01', effectiveTo: '2029-01-01', quantity: 12, unitPrice: '95.00' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('runs to the end of its term when cancelled at the end of it, and is not renewed then', async () => {
+    await publish({
+      ...base,
+      dealId: `${firstDeal}-cancel`,
+      kind: 'cancellation',
+      amends: firstDeal,
+      cancellation: { effective: 'end_of_term' },
+      lines: [],
+    });
+    const cancelled = await contractEvent(EventTypes.subscriptionCancelled, 3, renewedContract);
+    expect(cancelled.data).toMatchObject({
+      status: 'non_renewing',
+      term: { autoRenew: false },
+      cancellation: { effective: 'end_of_term', date: '2029-01-01' },
+    });
+    const run = (await (await post('/v1/admin/renewals', { asOf: '2029-06-01' })).json()) as {
+      contracts: string[];
+    };
+    expect(run.contracts).not.toContain(renewedContract);
   });
 });
