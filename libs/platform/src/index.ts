@@ -6,5 +6,6 @@ export * from './service-core.module';
 export * from './service-env.token';
 export * from './asyncapi.controller';
 export * from './http/problem-details';
+export * from './http/coded-error.filter';
 export * from './jobs/periodic-job';
 export * from './config/tax-table';

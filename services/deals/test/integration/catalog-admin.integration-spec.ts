@@ -1,10 +1,9 @@
 import { type DealClosedV1 } from '@o2c/contracts';
-import { startServiceForTest, type RunningService } from '@o2c/testing';
-import { Client } from 'pg';
-import { dealsService } from '../../src/app.module';
+import { type RunningService } from '@o2c/testing';
+import { type Client } from 'pg';
 import { type DealsEnv } from '../../src/config/env.schema';
-import { postDeal, sampleDeal, SECRET } from './support/deal-webhook';
-import { admin, ADMIN_TOKEN } from './support/ops';
+import { postDeal, sampleDeal } from './support/deal-webhook';
+import { admin, json, startDeals, stopDeals } from './support/ops';
 
 let sut: RunningService<DealsEnv>;
 let db: Client;
@@ -14,12 +13,6 @@ interface Entry {
   version: number;
   name: string;
   createdAt: string;
-}
-
-async function json<T>(response: Response, status: number): Promise<T> {
-  const body = (await response.json()) as T;
-  expect({ status: response.status, body }).toEqual({ status, body: expect.anything() as unknown });
-  return body;
 }
 
 /** The catalog snapshot of the first line in the event of an accepted deal. */
@@ -36,18 +29,10 @@ const pro = { licenseProduct: 'pro', seatsPerUnit: 1, features: ['sso'] };
 const anyTime = expect.any(String) as unknown as string;
 
 beforeAll(async () => {
-  sut = await startServiceForTest(dealsService, {
-    DEALS_WEBHOOK_SECRETS: SECRET,
-    DEALS_ADMIN_TOKEN: ADMIN_TOKEN,
-  });
-  db = new Client({ connectionString: sut.database.url });
-  await db.connect();
+  ({ sut, db } = await startDeals({ adminToken: true }));
 });
 
-afterAll(async () => {
-  await db.end();
-  await sut.stop();
-});
+afterAll(() => stopDeals({ sut, db }));
 
 describe('the catalog API', () => {
   it('lists the current version of every entry, and one entry with its versions', async () => {

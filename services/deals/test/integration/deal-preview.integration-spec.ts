@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@o2c/contracts';
-import { startServiceForTest, type RunningService } from '@o2c/testing';
-import { Client } from 'pg';
+import { type RunningService } from '@o2c/testing';
+import { type Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dealsService } from '../../src/app.module';
 import { type DealsEnv } from '../../src/config/env.schema';
 import { AddAcceptedDealEvent1764120000000 } from '../../src/modules/deals/infra/1764120000000-add-accepted-deal-event';
-import { postDeal, SECRET } from './support/deal-webhook';
-import { admin, ADMIN_TOKEN, eventsWithSubjects } from './support/ops';
+import { postDeal } from './support/deal-webhook';
+import { admin, eventsWithSubjects, json, startDeals, stopDeals } from './support/ops';
 
 let sut: RunningService<DealsEnv>;
 let db: Client;
@@ -97,12 +96,7 @@ function plus20Seats(original: ReturnType<typeof workedExample>) {
 const preview = (body: unknown, authorization?: string | null) =>
   admin(sut.baseUrl, '/v1/deals/preview', { method: 'POST', body, authorization });
 
-async function previewOf(body: unknown): Promise<Preview> {
-  const response = await preview(body);
-  const json = (await response.json()) as Preview;
-  expect({ status: response.status, json }).toEqual({ status: 200, json: expect.anything() as unknown });
-  return json;
-}
+const previewOf = async (body: unknown) => json<Preview>(await preview(body), 200);
 
 /** Each document as a person reads it: `invoice 2026-02-01 due 2026-03-03: 1620000 + 0 tax = 1620000 USD`. */
 const summary = (documents: readonly PreviewDocument[]) =>
@@ -124,18 +118,10 @@ const previewed: string[] = [];
 const accepted: string[] = [];
 
 beforeAll(async () => {
-  sut = await startServiceForTest(dealsService, {
-    DEALS_WEBHOOK_SECRETS: SECRET,
-    DEALS_ADMIN_TOKEN: ADMIN_TOKEN,
-  });
-  db = new Client({ connectionString: sut.database.url });
-  await db.connect();
+  ({ sut, db } = await startDeals({ adminToken: true }));
 });
 
-afterAll(async () => {
-  await db.end();
-  await sut.stop();
-});
+afterAll(() => stopDeals({ sut, db }));
 
 describe('POST /v1/deals/preview', () => {
   it('bills the worked example of billing-rules.md §10 over its term and first renewal, storing nothing', async () => {

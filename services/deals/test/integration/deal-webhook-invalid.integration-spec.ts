@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { startServiceForTest, type RunningService } from '@o2c/testing';
-import { Client } from 'pg';
-import { dealsService } from '../../src/app.module';
+import { type RunningService } from '@o2c/testing';
+import { type Client } from 'pg';
 import { type DealsEnv } from '../../src/config/env.schema';
-import { postDeal, sampleDeal, SECRET } from './support/deal-webhook';
-import { postRaw, type RawSignOptions } from './support/ops';
+import { postDeal, sampleDeal } from './support/deal-webhook';
+import { postRaw, type RawSignOptions, startDeals, stopDeals } from './support/ops';
 
 // Every way a deal can be refused at the webhook, one row each: the status, the field paths of the
 // problem (`errors[].path`), and what is kept: nothing for 400, 401 and 413, a rejected deal for 422.
@@ -652,9 +651,7 @@ async function accepted(body: unknown): Promise<void> {
 }
 
 beforeAll(async () => {
-  sut = await startServiceForTest(dealsService, { DEALS_WEBHOOK_SECRETS: SECRET });
-  db = new Client({ connectionString: sut.database.url });
-  await db.connect();
+  ({ sut, db } = await startDeals());
   const first = sampleDeal() as unknown as Body;
   first.deal.terms['autoRenew'] = false;
   await accepted(first);
@@ -667,10 +664,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await db.end();
-  await sut.stop();
-});
+afterAll(() => stopDeals({ sut, db }));
 
 describe('POST /v1/webhooks/deals refuses', () => {
   it('at least 40 kinds of invalid payload (this table)', () => {

@@ -1,11 +1,10 @@
 import { type DealClosedV1, eventSchemas, Topics } from '@o2c/contracts';
 import { validateEventData } from '@o2c/messaging';
-import { eventOn, startServiceForTest, type RunningService } from '@o2c/testing';
-import { Client } from 'pg';
-import { dealsService } from '../../src/app.module';
+import { eventOn, type RunningService } from '@o2c/testing';
+import { type Client } from 'pg';
 import { type DealsEnv } from '../../src/config/env.schema';
 import { OLD_SECRET, postDeal, sampleDeal, SECRET } from './support/deal-webhook';
-import { eventsWithSubjects } from './support/ops';
+import { eventsWithSubjects, startDeals, stopDeals } from './support/ops';
 
 let sut: RunningService<DealsEnv>;
 let db: Client;
@@ -22,15 +21,10 @@ async function stored(dealId: string) {
 }
 
 beforeAll(async () => {
-  sut = await startServiceForTest(dealsService, { DEALS_WEBHOOK_SECRETS: SECRET });
-  db = new Client({ connectionString: sut.database.url });
-  await db.connect();
+  ({ sut, db } = await startDeals());
 });
 
-afterAll(async () => {
-  await db.end();
-  await sut.stop();
-});
+afterAll(() => stopDeals({ sut, db }));
 
 describe('POST /v1/webhooks/deals', () => {
   it('accepts a signed deal, and publishes it once with a snapshot of each catalog entry', async () => {

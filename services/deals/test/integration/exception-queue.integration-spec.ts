@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type DealClosedV1, Topics } from '@o2c/contracts';
 import { startServiceForTest, type RunningService } from '@o2c/testing';
-import { Client } from 'pg';
+import { type Client } from 'pg';
 import { dealsService } from '../../src/app.module';
 import { type DealsEnv } from '../../src/config/env.schema';
 import { postDeal, sampleDeal, SECRET } from './support/deal-webhook';
-import { admin, ADMIN_TOKEN, eventsUntil } from './support/ops';
+import { admin, ADMIN_TOKEN, eventsUntil, json, startDeals, stopDeals } from './support/ops';
 
 let sut: RunningService<DealsEnv>;
 let db: Client;
@@ -34,12 +34,6 @@ async function eventsStored(dealId: string): Promise<number> {
     `deal/${dealId}`,
   ]);
   return rows[0]!.n;
-}
-
-async function json<T>(response: Response, status: number): Promise<T> {
-  const body = (await response.json()) as T;
-  expect({ status: response.status, body }).toEqual({ status, body: expect.anything() as unknown });
-  return body;
 }
 
 /** A deal with only what is needed: one SEAT-PRO line, for `account`. */
@@ -79,18 +73,10 @@ async function accountEvents(
 }
 
 beforeAll(async () => {
-  sut = await startServiceForTest(dealsService, {
-    DEALS_WEBHOOK_SECRETS: SECRET,
-    DEALS_ADMIN_TOKEN: ADMIN_TOKEN,
-  });
-  db = new Client({ connectionString: sut.database.url });
-  await db.connect();
+  ({ sut, db } = await startDeals({ adminToken: true }));
 });
 
-afterAll(async () => {
-  await db.end();
-  await sut.stop();
-});
+afterAll(() => stopDeals({ sut, db }));
 
 describe('the admin token', () => {
   it.each([

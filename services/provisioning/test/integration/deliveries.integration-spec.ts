@@ -1,8 +1,8 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type Clock } from '@o2c/contracts';
-import { startServiceForTest, type RunningService, waitForValue } from '@o2c/testing';
+import { type RunningService, waitForValue } from '@o2c/testing';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { type ProvisioningEnv } from '../../src/config/env.schema';
@@ -21,8 +21,8 @@ import {
   contract,
   getJson,
   post,
-  provisioningOn,
   publish,
+  startProvisioning,
   TestClock,
 } from './support/subscription-events';
 
@@ -82,13 +82,7 @@ async function settled(accountId: string, expected: number): Promise<DeliveryVie
 beforeAll(async () => {
   const port = await startProducts();
   const base = `http://127.0.0.1:${port}`;
-  sut = await startServiceForTest(provisioningOn(new TestClock('2026-03-01')), {
-    KAFKA_CONSUMER_GROUP: `provisioning-test-${randomUUID()}`,
-    PROVISIONING_SIGNING_KEY: generateKeyPairSync('ed25519')
-      .privateKey.export({ format: 'der', type: 'pkcs8' })
-      .toString('base64'),
-    PROVISIONING_SIGNING_KEY_ID: 'test-key',
-    PROVISIONING_JOB_INTERVAL_MINUTES: '0',
+  sut = await startProvisioning(new TestClock('2026-03-01'), {
     PROVISIONING_ALLOWED_HOSTS: '127.0.0.1',
     PROVISIONING_TARGETS: `pro=${base}/pro basic=${base}/basic platform=${base}/platform`,
     PROVISIONING_WEBHOOK_SECRETS: secret,

@@ -1,4 +1,4 @@
-import { createPublicKey, randomUUID, verify } from 'node:crypto';
+import { createPublicKey, verify } from 'node:crypto';
 import {
   eventSchemas,
   EventTypes,
@@ -8,8 +8,7 @@ import {
   Topics,
 } from '@o2c/contracts';
 import { type EventRecord, validateEventData } from '@o2c/messaging';
-import { eventOn, startServiceForTest, type RunningService, waitForValue } from '@o2c/testing';
-import { generateKeyPairSync } from 'node:crypto';
+import { eventOn, type RunningService, waitForValue } from '@o2c/testing';
 import { type ProvisioningEnv } from '../../src/config/env.schema';
 import {
   activated,
@@ -20,9 +19,9 @@ import {
   contract,
   getJson,
   post,
-  provisioningOn,
   publish,
   renewed,
+  startProvisioning,
   TestClock,
 } from './support/subscription-events';
 
@@ -76,15 +75,7 @@ async function run(
 }
 
 beforeAll(async () => {
-  sut = await startServiceForTest(provisioningOn(clock), {
-    KAFKA_CONSUMER_GROUP: `provisioning-test-${randomUUID()}`,
-    PROVISIONING_SIGNING_KEY: generateKeyPairSync('ed25519')
-      .privateKey.export({ format: 'der', type: 'pkcs8' })
-      .toString('base64'),
-    PROVISIONING_SIGNING_KEY_ID: 'test-key',
-    PROVISIONING_JOB_INTERVAL_MINUTES: '0',
-    PROVISIONING_DELIVERY_POLL_MS: '0',
-  });
+  sut = await startProvisioning(clock);
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
-import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { EventTypes, type LicenseStateV1, Topics } from '@o2c/contracts';
-import { eventOn, startServiceForTest, type RunningService } from '@o2c/testing';
+import { eventOn, type RunningService } from '@o2c/testing';
 import { type ProvisioningEnv } from '../../src/config/env.schema';
 import { LicenceKeyRing, verifyLicence } from '../../src/modules/licences/domain/licence-key-ring';
 import {
@@ -9,17 +9,16 @@ import {
   charge,
   contract,
   getJson,
+  pkcs8Base64,
   post,
-  provisioningOn,
   publish,
+  startProvisioning,
   TestClock,
 } from './support/subscription-events';
 
 // The service signs with `current` and was rotated from `previous`, whose public key it still publishes.
 const previous = generateKeyPairSync('ed25519');
 const current = generateKeyPairSync('ed25519');
-const pkcs8 = (key: typeof current) =>
-  key.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
 let sut: RunningService<ProvisioningEnv>;
 let licence: LicenseStateV1;
 
@@ -34,13 +33,10 @@ const verifyRemotely = async (licenceKey: string) => {
 };
 
 beforeAll(async () => {
-  sut = await startServiceForTest(provisioningOn(new TestClock('2026-03-01')), {
-    KAFKA_CONSUMER_GROUP: `provisioning-test-${randomUUID()}`,
-    PROVISIONING_SIGNING_KEY: pkcs8(current),
+  sut = await startProvisioning(new TestClock('2026-03-01'), {
+    PROVISIONING_SIGNING_KEY: pkcs8Base64(current),
     PROVISIONING_SIGNING_KEY_ID: 'o2c-2026-03',
     PROVISIONING_VERIFY_KEYS: `o2c-2025-01:${previous.publicKey.export({ format: 'der', type: 'spki' }).toString('base64')}`,
-    PROVISIONING_JOB_INTERVAL_MINUTES: '0',
-    PROVISIONING_DELIVERY_POLL_MS: '0',
   });
   const v1 = contract('2026-02-01', '2027-02-01', [
     charge(catalog.seatPro, [['2026-02-01', '2027-02-01', 25]]),
@@ -96,7 +92,7 @@ it('refuses a tampered licence', async () => {
 });
 
 it('still accepts a licence signed with the key it was rotated from', async () => {
-  const before = new LicenceKeyRing(pkcs8(previous), 'o2c-2025-01').sign({
+  const before = new LicenceKeyRing(pkcs8Base64(previous), 'o2c-2025-01').sign({
     licenseId: 'lic-2025',
     entitlements: [],
   });
@@ -105,7 +101,7 @@ it('still accepts a licence signed with the key it was rotated from', async () =
     keyId: 'o2c-2025-01',
     claims: { licenseId: 'lic-2025', entitlements: [] },
   });
-  const unknown = new LicenceKeyRing(pkcs8(generateKeyPairSync('ed25519')), 'o2c-2024-01').sign({
+  const unknown = new LicenceKeyRing(pkcs8Base64(generateKeyPairSync('ed25519')), 'o2c-2024-01').sign({
     licenseId: 'x',
   });
   expect(await verifyRemotely(unknown)).toMatchObject({ valid: false, reason: 'unknown_key' });

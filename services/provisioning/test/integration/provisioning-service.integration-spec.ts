@@ -3,11 +3,10 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { describeServiceFoundation } from '@o2c/testing';
 import { provisioningService } from '../../src/app.module';
+import { pkcs8Base64 } from './support/subscription-events';
 
 const mainJs = join(__dirname, '../../dist/main.js');
-const signingKey = generateKeyPairSync('ed25519')
-  .privateKey.export({ format: 'der', type: 'pkcs8' })
-  .toString('base64');
+const signingKey = pkcs8Base64(generateKeyPairSync('ed25519'));
 
 describeServiceFoundation(provisioningService, mainJs, {
   KAFKA_CONSUMER_GROUP: `provisioning-test-${randomUUID()}`,
@@ -48,9 +47,7 @@ describe('provisioning configuration', () => {
   });
 
   it('refuses at boot a signing key that is not Ed25519 and a retired key that is not a key, naming each', async () => {
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
-      .privateKey.export({ format: 'der', type: 'pkcs8' })
-      .toString('base64');
+    const rsa = pkcs8Base64(generateKeyPairSync('rsa', { modulusLength: 2048 }));
     const result = await boot({
       PROVISIONING_SIGNING_KEY: rsa,
       PROVISIONING_VERIFY_KEYS: 'old:bm90IGEga2V5',

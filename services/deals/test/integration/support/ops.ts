@@ -1,10 +1,46 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createKafka, decodeEvent, type EventRecord } from '@o2c/messaging';
+import { type RunningService, startServiceForTest } from '@o2c/testing';
+import { Client } from 'pg';
 import { Webhook } from 'standardwebhooks';
+import { dealsService } from '../../../src/app.module';
+import { type DealsEnv } from '../../../src/config/env.schema';
 import { SECRET } from './deal-webhook';
 
 /** The deals service's DEALS_ADMIN_TOKEN in the tests. */
 export const ADMIN_TOKEN = randomBytes(32).toString('hex');
+
+/** The deals service under test and a client on its database. */
+export interface DealsUnderTest {
+  readonly sut: RunningService<DealsEnv>;
+  readonly db: Client;
+}
+
+/**
+ * Starts the deals service with the webhook's SECRET (and ADMIN_TOKEN as DEALS_ADMIN_TOKEN with
+ * `adminToken`) and connects to its database; `stopDeals` undoes both.
+ */
+export async function startDeals(options: { adminToken?: boolean } = {}): Promise<DealsUnderTest> {
+  const sut = await startServiceForTest(dealsService, {
+    DEALS_WEBHOOK_SECRETS: SECRET,
+    ...(options.adminToken ? { DEALS_ADMIN_TOKEN: ADMIN_TOKEN } : {}),
+  });
+  const db = new Client({ connectionString: sut.database.url });
+  await db.connect();
+  return { sut, db };
+}
+
+export async function stopDeals({ sut, db }: DealsUnderTest): Promise<void> {
+  await db.end();
+  await sut.stop();
+}
+
+/** The body of a response that must have `status`. */
+export async function json<T>(response: Response, status: number): Promise<T> {
+  const body = (await response.json()) as T;
+  expect({ status: response.status, body }).toEqual({ status, body: expect.anything() as unknown });
+  return body;
+}
 
 /** Calls an operations endpoint with the admin token (or the `authorization` given, `null` for none). */
 export function admin(
@@ -91,31 +127,10 @@ export async function eventsUntil(
  * Reads `topic` from its beginning until an event of every subject in `subjects` has come, from any
  * partition; returns every event read.
  */
-export async function eventsWithSubjects(topic: string, subjects: readonly string[]): Promise<EventRecord[]> {
+export function eventsWithSubjects(topic: string, subjects: readonly string[]): Promise<EventRecord[]> {
   const missing = new Set(subjects);
-  const events: EventRecord[] = [];
-  const consumer = createKafka({ brokers: process.env.KAFKA_BROKERS!, clientId: 'o2c-deals-test' }).consumer({
-    groupId: `o2c-deals-test-${randomUUID()}`,
+  return eventsUntil(topic, (event) => {
+    if (event.subject !== undefined) missing.delete(event.subject);
+    return missing.size === 0;
   });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      if (missing.size === 0) resolve();
-      consumer
-        .run({
-          eachMessage: ({ message }) => {
-            const event = decodeEvent(message);
-            events.push(event);
-            if (event.subject !== undefined) missing.delete(event.subject);
-            if (missing.size === 0) resolve();
-            return Promise.resolve();
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return events;
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 import {
   type CatalogEntrySnapshotV1,
   type Clock,
@@ -10,7 +10,7 @@ import {
 } from '@o2c/contracts';
 import { createKafka, encodeEvent } from '@o2c/messaging';
 import { type ServiceDefinition } from '@o2c/platform';
-import { type RunningService } from '@o2c/testing';
+import { type RunningService, startServiceForTest } from '@o2c/testing';
 import { ProvisioningAppModule, provisioningService } from '../../../src/app.module';
 import { type ProvisioningEnv } from '../../../src/config/env.schema';
 
@@ -26,6 +26,29 @@ export class TestClock implements Clock {
 /** The provisioning service on a clock of the test's. */
 export function provisioningOn(clock: Clock): ServiceDefinition<ProvisioningEnv> {
   return { ...provisioningService, appModule: (env) => ProvisioningAppModule.register(env, { clock }) };
+}
+
+/** A private key as PROVISIONING_SIGNING_KEY takes it: PKCS#8 DER in base64. */
+export function pkcs8Base64(key: { readonly privateKey: KeyObject }): string {
+  return key.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+}
+
+/**
+ * Starts provisioning on `clock` with a consumer group of its own, a fresh Ed25519 signing key
+ * `test-key`, no periodic run and no delivery polling; `overrides` change or add settings.
+ */
+export function startProvisioning(
+  clock: Clock,
+  overrides: Record<string, string> = {},
+): Promise<RunningService<ProvisioningEnv>> {
+  return startServiceForTest(provisioningOn(clock), {
+    KAFKA_CONSUMER_GROUP: `provisioning-test-${randomUUID()}`,
+    PROVISIONING_SIGNING_KEY: pkcs8Base64(generateKeyPairSync('ed25519')),
+    PROVISIONING_SIGNING_KEY_ID: 'test-key',
+    PROVISIONING_JOB_INTERVAL_MINUTES: '0',
+    PROVISIONING_DELIVERY_POLL_MS: '0',
+    ...overrides,
+  });
 }
 
 // The catalog entries of deploy/catalog/catalog.v1.json.

@@ -1,21 +1,17 @@
-import { arrayAt, assignAt, crmFixture, setAt, valueAt } from '../../../../test/fixtures/crm/crm-fixtures';
+import {
+  arrayAt,
+  assignAt,
+  crmFixture,
+  mappingOf,
+  setAt,
+  valueAt,
+} from '../../../../test/fixtures/crm/crm-fixtures';
 import { toCanonicalDeal } from '../shared/canonical-deal';
 import { parseExactJson } from '../shared/exact-json';
 import { mapHubSpotDeal } from './hubspot-deal.mapper';
 
 const closedWon = () => crmFixture('hubspot/closed-won-deal.json');
-
-function mapped(payload: unknown) {
-  const result = mapHubSpotDeal(payload);
-  if (!result.ok) throw new Error(`expected a mapping, got ${JSON.stringify(result.problems)}`);
-  return result.body;
-}
-
-function problemsOf(payload: unknown) {
-  const result = mapHubSpotDeal(payload);
-  if (result.ok) throw new Error('expected problems');
-  return result;
-}
+const { mapped, problemsOf } = mappingOf(mapHubSpotDeal);
 
 describe(mapHubSpotDeal.name, () => {
   it('maps a closed-won deal, its line items and primary company onto the canonical deal', () => {

@@ -1,27 +1,28 @@
 import { type BillingFrequency, type DealKind, type PricePeriod } from '@o2c/contracts';
-import { isKnownCurrency } from '@o2c/money';
 import { CrmProblems, mappingResult, type CrmMapping } from '../crm.errors';
 import { AgreedValue } from '../shared/agreed-value';
-import { countryCodeOf } from '../shared/country';
+import { countryCodeAt } from '../shared/country';
 import {
   at,
   optionalFlag,
   optionalObject,
   optionalText,
+  optionalTexts,
   requiredArray,
   requiredObject,
   requiredText,
   type Fields,
 } from '../shared/crm-fields';
 import {
-  isDecimalText,
+  decimalAt,
   isPercentText,
   isZeroDecimal,
+  knownCurrencyAt,
   scalePrice,
   subtractPrice,
-  wholeNumber,
+  wholeNumberAt,
 } from '../shared/crm-decimal';
-import { calendarDateOf, epochMillisOf, revisionOf, rfc3339 } from '../shared/crm-time';
+import { calendarDateOf, epochMillisAt, revisionOfLatest, rfc3339 } from '../shared/crm-time';
 
 /*
  * Body of POST /v1/webhooks/hubspot/deals: a closed-won deal with its line items and companies as
@@ -93,18 +94,11 @@ function decimalProperty(
   required: boolean,
 ): string | undefined {
   const text = required ? requiredText(props, key, path, problems) : optionalText(props, key, path, problems);
-  if (text === undefined) return undefined;
-  if (!isDecimalText(text)) {
-    return problems.malformed(at(path, key), `"${text}" is not a non-negative decimal such as "480.00"`);
-  }
-  return text;
+  return decimalAt(text, at(path, key), problems);
 }
 
 function wholeProperty(props: Fields, key: string, path: string, problems: CrmProblems): number | undefined {
-  const text = optionalText(props, key, path, problems);
-  if (text === undefined) return undefined;
-  const value = wholeNumber(text);
-  return value ?? problems.malformed(at(path, key), `"${text}" is not a whole number`);
+  return wholeNumberAt(optionalText(props, key, path, problems), at(path, key), problems);
 }
 
 function lastModified(
@@ -116,9 +110,7 @@ function lastModified(
   const text = required
     ? requiredText(props, 'hs_lastmodifieddate', path, problems)
     : optionalText(props, 'hs_lastmodifieddate', path, problems);
-  if (text === undefined) return undefined;
-  const millis = epochMillisOf(text);
-  return millis ?? problems.malformed(at(path, 'hs_lastmodifieddate'), `"${text}" is not a timestamp`);
+  return epochMillisAt(text, at(path, 'hs_lastmodifieddate'), problems);
 }
 
 /** Ids of the associated records of one type, from the v3 shape `{ results: [{ id, type }] }`. */
@@ -170,23 +162,13 @@ function mapAccount(root: Fields, dealAssociations: Fields | undefined, problems
   const props = requiredObject(found.company['properties'], path, problems);
   if (!props) return undefined;
   const name = requiredText(props, 'name', path, problems);
-  const countryText = requiredText(props, 'country', path, problems);
-  const country = countryText === undefined ? undefined : countryCodeOf(countryText);
-  if (countryText !== undefined && country === undefined) {
-    problems.malformed(
-      at(path, 'country'),
-      `"${countryText}" is neither an ISO 3166-1 alpha-2 code nor a country name in English`,
-    );
-  }
-  const taxId = optionalText(props, HubSpotCustomProperties.taxId, path, problems);
-  const billingEmail = optionalText(props, HubSpotCustomProperties.billingEmail, path, problems);
-  return {
-    id: accountId,
-    name,
-    country,
-    ...(taxId !== undefined ? { taxId } : {}),
-    ...(billingEmail !== undefined ? { billingEmail } : {}),
-  };
+  const country = countryCodeAt(
+    requiredText(props, 'country', path, problems),
+    at(path, 'country'),
+    problems,
+  );
+  const { taxId, billingEmail } = HubSpotCustomProperties;
+  return { id: accountId, name, country, ...optionalTexts(props, { taxId, billingEmail }, path, problems) };
 }
 
 function mapKind(props: Fields, problems: CrmProblems): { kind: DealKind; amends?: string } | undefined {
@@ -237,15 +219,10 @@ export function mapHubSpotDeal(payload: unknown): CrmMapping {
   }
 
   const closeDate = requiredText(props, 'closedate', dealPath, problems);
-  const closedMillis = closeDate === undefined ? undefined : epochMillisOf(closeDate);
-  if (closeDate !== undefined && closedMillis === undefined) {
-    problems.malformed(at(dealPath, 'closedate'), `"${closeDate}" is not a timestamp`);
-  }
+  const closedMillis = epochMillisAt(closeDate, at(dealPath, 'closedate'), problems);
 
   const currency = requiredText(props, 'deal_currency_code', dealPath, problems);
-  if (currency !== undefined && !(/^[A-Z]{3}$/.test(currency) && isKnownCurrency(currency))) {
-    problems.malformed(at(dealPath, 'deal_currency_code'), `"${currency}" is not an ISO 4217 currency code`);
-  }
+  const knownCurrency = knownCurrencyAt(currency, at(dealPath, 'deal_currency_code'), problems);
 
   const modified = [lastModified(props, dealPath, problems, true)];
   const kind = mapKind(props, problems);
@@ -277,11 +254,11 @@ export function mapHubSpotDeal(payload: unknown): CrmMapping {
     modified.push(lastModified(p, path, problems, false));
     const id = requiredText(item, 'id', itemPath, problems);
     const sku = requiredText(p, 'hs_sku', path, problems);
-    const quantityText = requiredText(p, 'quantity', path, problems);
-    const quantity = quantityText === undefined ? undefined : wholeNumber(quantityText);
-    if (quantityText !== undefined && quantity === undefined) {
-      problems.malformed(at(path, 'quantity'), `"${quantityText}" is not a whole number`);
-    }
+    const quantity = wholeNumberAt(
+      requiredText(p, 'quantity', path, problems),
+      at(path, 'quantity'),
+      problems,
+    );
     const lineCurrency = optionalText(p, 'hs_line_item_currency_code', path, problems);
     if (lineCurrency !== undefined && currency !== undefined && lineCurrency !== currency) {
       problems.unmappable(
@@ -347,7 +324,7 @@ export function mapHubSpotDeal(payload: unknown): CrmMapping {
     }
 
     let unitPrice: string | undefined;
-    if (price !== undefined && currency !== undefined && isKnownCurrency(currency)) {
+    if (price !== undefined && knownCurrency) {
       const net = hasUnitDiscount
         ? subtractPrice(price, unitDiscount, currency)
         : scalePrice(price, currency, 1n, 1n);
@@ -395,14 +372,7 @@ export function mapHubSpotDeal(payload: unknown): CrmMapping {
     false,
   );
 
-  const lastChange = Math.max(...modified.filter((m): m is number => m !== undefined));
-  const revision = revisionOf(lastChange);
-  if (Number.isFinite(lastChange) && revision === undefined) {
-    problems.unmappable(
-      at(dealPath, 'hs_lastmodifieddate'),
-      'a record last modified before 2020-01-01T00:00:01Z or after 2088 has no revision',
-    );
-  }
+  const revision = revisionOfLatest(modified, at(dealPath, 'hs_lastmodifieddate'), problems);
 
   return mappingResult(problems, () => ({
     type: 'deal.closed_won',

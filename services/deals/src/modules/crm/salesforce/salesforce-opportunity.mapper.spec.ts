@@ -3,6 +3,7 @@ import {
   assignAt,
   crmFixture,
   crmFixtureText,
+  mappingOf,
   setAt,
 } from '../../../../test/fixtures/crm/crm-fixtures';
 import { toCanonicalDeal } from '../shared/canonical-deal';
@@ -11,18 +12,7 @@ import { mapSalesforceOpportunity } from './salesforce-opportunity.mapper';
 
 const closedWon = () => crmFixture('salesforce/closed-won-opportunity.json');
 const line = (i: number) => `OpportunityLineItems.records[${i}]`;
-
-function mapped(payload: unknown) {
-  const result = mapSalesforceOpportunity(payload);
-  if (!result.ok) throw new Error(`expected a mapping, got ${JSON.stringify(result.problems)}`);
-  return result.body;
-}
-
-function problemsOf(payload: unknown) {
-  const result = mapSalesforceOpportunity(payload);
-  if (result.ok) throw new Error('expected problems');
-  return result;
-}
+const { mapped, problemsOf } = mappingOf(mapSalesforceOpportunity);
 
 describe(mapSalesforceOpportunity.name, () => {
   it('maps a won CPQ opportunity onto the canonical deal, MDQ segments becoming one line', () => {

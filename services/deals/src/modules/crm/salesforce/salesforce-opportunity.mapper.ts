@@ -1,21 +1,29 @@
 import { addDays, addMonths, CalendarDate } from '@o2c/billing';
 import { type BillingFrequency, type DealKind, type PricePeriod } from '@o2c/contracts';
-import { isKnownCurrency } from '@o2c/money';
 import { CrmProblems, mappingResult, type CrmMapping } from '../crm.errors';
 import { AgreedValue } from '../shared/agreed-value';
-import { countryCodeOf } from '../shared/country';
+import { countryCodeAt } from '../shared/country';
 import {
   at,
   optionalFlag,
   optionalObject,
   optionalText,
+  optionalTexts,
   requiredArray,
   requiredObject,
   requiredText,
   type Fields,
 } from '../shared/crm-fields';
-import { isDecimalText, isPercentText, isZeroDecimal, scalePrice, wholeNumber } from '../shared/crm-decimal';
-import { epochMillisOf, isDateText, revisionOf } from '../shared/crm-time';
+import {
+  decimalAt,
+  isDecimalText,
+  isPercentText,
+  isZeroDecimal,
+  knownCurrencyAt,
+  scalePrice,
+  wholeNumberAt,
+} from '../shared/crm-decimal';
+import { epochMillisAt, isDateText, revisionOfLatest } from '../shared/crm-time';
 
 /*
  * Body of POST /v1/webhooks/salesforce/opportunities: the Opportunity as Apex `JSON.serialize`
@@ -85,8 +93,7 @@ function dateField(field: { value: string | undefined; path: string }, problems:
 }
 
 function wholeField(field: { value: string | undefined; path: string }, problems: CrmProblems) {
-  if (field.value === undefined) return undefined;
-  return wholeNumber(field.value) ?? problems.malformed(field.path, `"${field.value}" is not a whole number`);
+  return wholeNumberAt(field.value, field.path, problems);
 }
 
 /** Whole months from `start` to `end` (exclusive), or undefined when they are not a whole number of months apart. */
@@ -101,10 +108,7 @@ function modstamp(fields: Fields | undefined, path: string, problems: CrmProblem
   const text = required
     ? requiredText(fields, 'SystemModstamp', path, problems)
     : optionalText(fields, 'SystemModstamp', path, problems);
-  if (text === undefined) return undefined;
-  return (
-    epochMillisOf(text) ?? problems.malformed(at(path, 'SystemModstamp'), `"${text}" is not a timestamp`)
-  );
+  return epochMillisAt(text, at(path, 'SystemModstamp'), problems);
 }
 
 function mapAccount(opp: Fields, problems: CrmProblems) {
@@ -121,27 +125,15 @@ function mapAccount(opp: Fields, problems: CrmProblems) {
   const code = optionalText(account, 'BillingCountryCode', path, problems);
   const countryField = code !== undefined ? 'BillingCountryCode' : 'BillingCountry';
   const countryText = code ?? optionalText(account, 'BillingCountry', path, problems);
-  const country = countryText === undefined ? undefined : countryCodeOf(countryText);
-  if (countryText === undefined) {
-    problems.malformed(
-      at(path, 'BillingCountryCode'),
-      'is required (or BillingCountry): the country decides the tax',
-    );
-  } else if (country === undefined) {
-    problems.malformed(
-      at(path, countryField),
-      `"${countryText}" is neither an ISO 3166-1 alpha-2 code nor a country name in English`,
-    );
-  }
-  const taxId = optionalText(account, SalesforceCustomFields.taxId, path, problems);
-  const billingEmail = optionalText(account, SalesforceCustomFields.billingEmail, path, problems);
-  return {
-    id,
-    name,
-    country,
-    ...(taxId !== undefined ? { taxId } : {}),
-    ...(billingEmail !== undefined ? { billingEmail } : {}),
-  };
+  const country =
+    countryText === undefined
+      ? problems.malformed(
+          at(path, 'BillingCountryCode'),
+          'is required (or BillingCountry): the country decides the tax',
+        )
+      : countryCodeAt(countryText, at(path, countryField), problems);
+  const { taxId, billingEmail } = SalesforceCustomFields;
+  return { id, name, country, ...optionalTexts(account, { taxId, billingEmail }, path, problems) };
 }
 
 function mapKind(opp: Fields, problems: CrmProblems): { kind: DealKind; amends?: string } | undefined {
@@ -213,15 +205,12 @@ function readLine(
   if (sku === undefined)
     problems.malformed(at(path, 'ProductCode'), 'is required (or Product2.ProductCode): the catalog SKU');
 
-  const quantityText = requiredText(record, 'Quantity', path, problems);
-  const quantity = quantityText === undefined ? undefined : wholeNumber(quantityText);
-  if (quantityText !== undefined && quantity === undefined) {
-    problems.malformed(at(path, 'Quantity'), `"${quantityText}" is not a whole number`);
-  }
-  const price = requiredText(record, 'UnitPrice', path, problems);
-  if (price !== undefined && !isDecimalText(price)) {
-    problems.malformed(at(path, 'UnitPrice'), `"${price}" is not a non-negative decimal such as "480.00"`);
-  }
+  const quantity = wholeNumberAt(
+    requiredText(record, 'Quantity', path, problems),
+    at(path, 'Quantity'),
+    problems,
+  );
+  const price = decimalAt(requiredText(record, 'UnitPrice', path, problems), at(path, 'UnitPrice'), problems);
   const discount = optionalText(record, 'Discount', path, problems);
   if (discount !== undefined && !isPercentText(discount)) {
     problems.malformed(at(path, 'Discount'), `"${discount}" is not a percentage from 0 to 100`);
@@ -355,10 +344,7 @@ export function mapSalesforceOpportunity(payload: unknown): CrmMapping {
     problems.malformed(at(path, 'CloseDate'), `"${closeDate}" is not a date YYYY-MM-DD`);
   }
   const currency = requiredText(opp, 'CurrencyIsoCode', path, problems);
-  const knownCurrency = currency !== undefined && /^[A-Z]{3}$/.test(currency) && isKnownCurrency(currency);
-  if (currency !== undefined && !knownCurrency) {
-    problems.malformed(at(path, 'CurrencyIsoCode'), `"${currency}" is not an ISO 4217 currency code`);
-  }
+  const knownCurrency = knownCurrencyAt(currency, at(path, 'CurrencyIsoCode'), problems);
 
   const quotePath = at(path, 'SBQQ__PrimaryQuote__r');
   const quote = optionalObject(opp['SBQQ__PrimaryQuote__r'], quotePath, problems);
@@ -593,14 +579,7 @@ export function mapSalesforceOpportunity(payload: unknown): CrmMapping {
     );
   }
 
-  const lastChange = Math.max(...modified.filter((m): m is number => m !== undefined));
-  const revision = revisionOf(lastChange);
-  if (Number.isFinite(lastChange) && revision === undefined) {
-    problems.unmappable(
-      at(path, 'SystemModstamp'),
-      'a record last modified before 2020-01-01T00:00:01Z or after 2088 has no revision',
-    );
-  }
+  const revision = revisionOfLatest(modified, at(path, 'SystemModstamp'), problems);
 
   return mappingResult(problems, () => ({
     type: 'deal.closed_won',

@@ -4,10 +4,8 @@ import {
   Inject,
   Injectable,
   ServiceUnavailableException,
-  UnauthorizedException,
 } from '@nestjs/common';
-import { type Request } from 'express';
-import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { type SignedRequest, StandardWebhookVerifier } from '../../deals/api/standard-webhook-verifier';
 import { CRM_ENV, type CrmEnv } from '../config/crm-env.schema';
 import { CrmErrorCode } from '../crm.errors';
 
@@ -20,41 +18,21 @@ import { CrmErrorCode } from '../crm.errors';
  */
 @Injectable()
 export class SalesforceSignatureGuard implements CanActivate {
-  private readonly verifiers: readonly Webhook[];
+  private readonly verifier: StandardWebhookVerifier;
 
   constructor(@Inject(CRM_ENV) env: CrmEnv) {
-    this.verifiers = (env.SALESFORCE_WEBHOOK_SECRETS?.split(' ') ?? []).map((secret) => new Webhook(secret));
+    this.verifier = new StandardWebhookVerifier(env.SALESFORCE_WEBHOOK_SECRETS?.split(' ') ?? []);
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (this.verifiers.length === 0) {
+    if (!this.verifier.configured) {
       throw new ServiceUnavailableException({
         title: 'Salesforce adapter not configured',
         detail: 'SALESFORCE_WEBHOOK_SECRETS is not set',
         code: CrmErrorCode.NotConfigured,
       });
     }
-    const request = context.switchToHttp().getRequest<Request & { rawBody?: Buffer }>();
-    const headers = {
-      'webhook-id': request.header('webhook-id') ?? '',
-      'webhook-timestamp': request.header('webhook-timestamp') ?? '',
-      'webhook-signature': request.header('webhook-signature') ?? '',
-    };
-    const missing = Object.entries(headers)
-      .filter(([, value]) => value === '')
-      .map(([name]) => name);
-    if (missing.length > 0) throw new UnauthorizedException(`missing ${missing.join(', ')}`);
-    let reason = 'no signature matches';
-    for (const verifier of this.verifiers) {
-      try {
-        verifier.verify(request.rawBody ?? Buffer.alloc(0), headers);
-        return true;
-      } catch (error) {
-        if (!(error instanceof WebhookVerificationError)) throw error;
-        // A stale or future timestamp fails alike for every secret; keep that reason.
-        if (/timestamp/i.test(error.message)) reason = error.message;
-      }
-    }
-    throw new UnauthorizedException(reason);
+    this.verifier.verify(context.switchToHttp().getRequest<SignedRequest>());
+    return true;
   }
 }

@@ -1,4 +1,5 @@
 import { isISO31661Alpha2 } from 'class-validator';
+import { type CrmProblems } from '../crm.errors';
 
 // CRMs keep the country as free text (HubSpot's company `country`, Salesforce's `BillingCountry` when
 // State and Country picklists are off): an ISO 3166-1 alpha-2 code or the English name as Intl knows it.
@@ -38,4 +39,17 @@ export function countryCodeOf(text: string): string | undefined {
     return isISO31661Alpha2(code) ? code : undefined;
   }
   return namesToCodes().get(name);
+}
+
+/** The ISO 3166-1 alpha-2 code of a country field's `text`; a problem at `path` when it names no country. */
+export function countryCodeAt(
+  text: string | undefined,
+  path: string,
+  problems: CrmProblems,
+): string | undefined {
+  if (text === undefined) return undefined;
+  return (
+    countryCodeOf(text) ??
+    problems.malformed(path, `"${text}" is neither an ISO 3166-1 alpha-2 code nor a country name in English`)
+  );
 }

@@ -1,11 +1,30 @@
 import { isDecimalString } from '@o2c/contracts';
 import { formatMinor, isKnownCurrency, minorUnitDecimals, parseMoney } from '@o2c/money';
+import { type CrmProblems } from '../crm.errors';
 
 const DECIMAL = /^(0|[1-9]\d*)(?:\.(\d+))?$/;
 
 /** A non-negative decimal written as `"480"`, `"480.00"` (no sign, exponent or separators). */
 export function isDecimalText(text: string): boolean {
   return DECIMAL.test(text);
+}
+
+/** A decimal field's `text` when it is a non-negative decimal; a problem at `path` when not. */
+export function decimalAt(text: string | undefined, path: string, problems: CrmProblems): string | undefined {
+  if (text === undefined || isDecimalText(text)) return text;
+  return problems.malformed(path, `"${text}" is not a non-negative decimal such as "480.00"`);
+}
+
+/** Whether a currency field's `text` is an ISO 4217 code o2c knows; a problem at `path` when it is given but not. */
+export function knownCurrencyAt(
+  text: string | undefined,
+  path: string,
+  problems: CrmProblems,
+): text is string {
+  if (text === undefined) return false;
+  if (/^[A-Z]{3}$/.test(text) && isKnownCurrency(text)) return true;
+  problems.malformed(path, `"${text}" is not an ISO 4217 currency code`);
+  return false;
 }
 
 /** A percentage from `"0"` to `"100"`. */
@@ -39,6 +58,16 @@ export function wholeNumber(text: string): number | undefined {
   if (!match) return undefined;
   const value = Number(match[1]);
   return Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** A whole-number field's `text` as a number; a problem at `path` when it is not one. */
+export function wholeNumberAt(
+  text: string | undefined,
+  path: string,
+  problems: CrmProblems,
+): number | undefined {
+  if (text === undefined) return undefined;
+  return wholeNumber(text) ?? problems.malformed(path, `"${text}" is not a whole number`);
 }
 
 export type Scaled =

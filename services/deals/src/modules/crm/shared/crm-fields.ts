@@ -79,3 +79,21 @@ export function optionalFlag(
   if (value === false || value === 'false') return false;
   return problems.malformed(at(path, key), 'must be true or false');
 }
+
+/**
+ * The text fields named by `names` (`{ taxId: 'O2C_Tax_Id__c' }`) under their canonical names, each
+ * only when set: the optional members of a canonical object.
+ */
+export function optionalTexts<K extends string>(
+  fields: Fields,
+  names: Readonly<Record<K, string>>,
+  path: string,
+  problems: CrmProblems,
+): Partial<Record<K, string>> {
+  const texts: Partial<Record<K, string>> = {};
+  for (const [name, key] of Object.entries(names) as [K, string][]) {
+    const text = optionalText(fields, key, path, problems);
+    if (text !== undefined) texts[name] = text;
+  }
+  return texts;
+}

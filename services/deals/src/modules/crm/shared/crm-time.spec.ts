@@ -1,4 +1,5 @@
-import { calendarDateOf, epochMillisOf, revisionOf } from './crm-time';
+import { CrmProblems } from '../crm.errors';
+import { calendarDateOf, epochMillisOf, revisionOf, revisionOfLatest } from './crm-time';
 
 describe(revisionOf.name, () => {
   it('counts whole seconds from 2020-01-01T00:00:00Z', () => {
@@ -9,6 +10,27 @@ describe(revisionOf.name, () => {
     // 2^31 - 1 seconds after 2020-01-01 is 2088-01-19T03:14:07Z.
     expect(revisionOf(Date.UTC(2088, 0, 19, 3, 14, 7))).toBe(2147483647);
     expect(revisionOf(Date.UTC(2088, 0, 19, 3, 14, 8))).toBeUndefined();
+  });
+});
+
+describe(revisionOfLatest.name, () => {
+  it('takes the latest change known, and reports one that has no revision at the path given', () => {
+    const problems = new CrmProblems();
+    // 00:01:00 is 60 s after 2020-01-01.
+    const latest = [undefined, Date.UTC(2020, 0, 1, 0, 0, 10), Date.UTC(2020, 0, 1, 0, 1, 0)];
+    expect(revisionOfLatest(latest, 'deal.properties.hs_lastmodifieddate', problems)).toBe(60);
+    expect(revisionOfLatest([undefined], 'deal.properties.hs_lastmodifieddate', problems)).toBeUndefined();
+    expect(problems.any).toBe(false);
+
+    expect(
+      revisionOfLatest([Date.UTC(2019, 11, 31)], 'Opportunity.SystemModstamp', problems),
+    ).toBeUndefined();
+    expect(problems.all).toEqual([
+      {
+        path: 'Opportunity.SystemModstamp',
+        message: 'a record last modified before 2020-01-01T00:00:01Z or after 2088 has no revision',
+      },
+    ]);
   });
 });
 

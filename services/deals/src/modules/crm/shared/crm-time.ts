@@ -1,4 +1,5 @@
 import { isCalendarDate } from '@o2c/contracts';
+import { type CrmProblems } from '../crm.errors';
 
 // ISO 8601 timestamps as the CRMs write them: HubSpot `2026-01-20T16:03:00.123Z`, Salesforce
 // `2026-01-20T16:03:00.000+0000` (an offset without a colon, which Date.parse does not promise to read).
@@ -19,6 +20,16 @@ export function epochMillisOf(text: string): number | undefined {
     ? 0
     : (match[7] === '-' ? -1 : 1) * (Number(match[8]) * 60 + Number(match[9]));
   return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+}
+
+/** The epoch milliseconds of a timestamp field's `text`; a problem at `path` when it is not one. */
+export function epochMillisAt(
+  text: string | undefined,
+  path: string,
+  problems: CrmProblems,
+): number | undefined {
+  if (text === undefined) return undefined;
+  return epochMillisOf(text) ?? problems.malformed(path, `"${text}" is not a timestamp`);
 }
 
 /** RFC 3339 in UTC, as the canonical `closedAt` is written. */
@@ -47,6 +58,26 @@ const MAX_REVISION = 2 ** 31 - 1;
 export function revisionOf(epochMillis: number): number | undefined {
   const revision = Math.floor((epochMillis - REVISION_EPOCH_MILLIS) / 1000);
   return revision >= 1 && revision <= MAX_REVISION ? revision : undefined;
+}
+
+/**
+ * The revision of a record whose latest change, of itself or a part of it, is the latest of `modified`
+ * (undefined where a time is unknown); a problem at `path` when that change has no revision.
+ */
+export function revisionOfLatest(
+  modified: readonly (number | undefined)[],
+  path: string,
+  problems: CrmProblems,
+): number | undefined {
+  const lastChange = Math.max(...modified.filter((m): m is number => m !== undefined));
+  const revision = revisionOf(lastChange);
+  if (Number.isFinite(lastChange) && revision === undefined) {
+    problems.unmappable(
+      path,
+      'a record last modified before 2020-01-01T00:00:01Z or after 2088 has no revision',
+    );
+  }
+  return revision;
 }
 
 /** Whether `text` is a real date `YYYY-MM-DD` (a check that leaves `text` a string). */
