@@ -207,4 +207,35 @@ describe('POST /v1/webhooks/deals', () => {
       lines: [],
     });
   });
+
+  it('refuses at intake, with 422, an amendment the billing engine cannot apply: one dated before the last', async () => {
+    const original = sampleDeal();
+    expect((await postDeal(sut.baseUrl, original)).status).toBe(202);
+    const amendment = (suffix: string, effectiveDate: string) => ({
+      type: 'deal.closed_won',
+      deal: {
+        id: `${original.deal.id}-${suffix}`,
+        revision: 1,
+        closedAt: '2026-06-01T09:00:00Z',
+        kind: 'amendment',
+        amends: original.deal.id,
+        account: original.deal.account,
+        currency: 'EUR',
+        effectiveDate,
+        lines: [{ id: 'L1', quantity: 60 }],
+      },
+    });
+    expect((await postDeal(sut.baseUrl, amendment('A1', '2026-08-01'))).status).toBe(202);
+    const late = amendment('A2', '2026-07-01');
+    const refused = await postDeal(sut.baseUrl, late);
+    expect(refused.status).toBe(422);
+    const problem = (await refused.json()) as { errors: { path: string; message: string }[] };
+    expect(problem.errors).toEqual([
+      {
+        path: 'deal.amends',
+        message: expect.stringContaining('amendments must come in effective-date order') as unknown,
+      },
+    ]);
+    expect(await stored(late.deal.id)).toEqual({ deals: 1, events: 0 });
+  });
 });

@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { BillingError, CalendarDate } from '@o2c/billing';
+import { CLOCK, type Clock } from '@o2c/contracts';
 import { type EntityManager } from 'typeorm';
 import { billabilityProblems } from '../../domain/billability';
-import { type ContractLine, resolveLine } from '../../domain/contract-lines';
+import { type AcceptedChange, previewSchedule, type SchedulePreview } from '../../domain/billing-preview';
+import { closedEventOf, type ContractLine, resolveLine } from '../../domain/contract-lines';
 import { type BillabilityProblem, type ClosedDeal } from '../../domain/deal';
 import { CatalogRepository } from '../../infra/catalog.repository';
 import { DealRepository, type StoredContract } from '../../infra/deal.repository';
@@ -19,7 +22,14 @@ export interface DealCheck {
    * deal is new or its contract exists.
    */
   readonly lines: readonly (ContractLine | undefined)[];
+  /** What billing makes of the deal, when it passes every check. */
+  readonly schedule?: SchedulePreview;
 }
+
+/** The contract id a new deal stands under until it is accepted. */
+const NEW_CONTRACT = 'preview';
+
+const dateOf = (at: Date): CalendarDate => CalendarDate.parse(at.toISOString().slice(0, 10));
 
 /**
  * The billability checks of one deal, against the catalog, the tax table and the contract it names, in
@@ -31,6 +41,7 @@ export class CheckDealHandler {
     private readonly deals: DealRepository,
     private readonly catalog: CatalogRepository,
     private readonly taxRates: TaxRatesRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute(manager: EntityManager, deal: ClosedDeal): Promise<DealCheck> {
@@ -42,6 +53,22 @@ export class CheckDealHandler {
         : await this.deals.contractOf(manager, deal.amends);
     const problems = billabilityProblems(deal, { catalog, taxRates: this.taxRates.table, contract });
     const lines = deal.lines.map((line) => resolveLine(line, catalog, contract?.lines));
-    return { problems, ...(contract ? { contract } : {}), lines };
+    const checked = { problems, ...(contract ? { contract } : {}), lines };
+    if (problems.length > 0 || (deal.kind !== 'new' && !contract)) return checked;
+    // Last, the billing engine itself on the contract rebuilt from its accepted deals: what the checks above
+    // do not see (amendments out of effective-date order, a renewal that does not start where the term
+    // ends, a line listed twice) is refused here rather than by the subscriptions service after acceptance.
+    const input = closedEventOf(deal, contract?.contractId ?? NEW_CONTRACT, lines as ContractLine[]);
+    const accepted: AcceptedChange[] = (contract?.accepted ?? []).map((a) => ({
+      deal: a.event,
+      acceptedOn: dateOf(a.acceptedAt),
+    }));
+    try {
+      return { ...checked, schedule: previewSchedule(accepted, input, dateOf(this.clock.now())) };
+    } catch (error) {
+      if (!(error instanceof BillingError)) throw error;
+      const path = deal.kind === 'new' ? 'lines' : 'amends';
+      return { ...checked, problems: [{ path, message: `billing cannot apply the deal: ${error.message}` }] };
+    }
   }
 }

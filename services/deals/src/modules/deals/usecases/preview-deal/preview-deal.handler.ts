@@ -1,19 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { applyTax, BillingError, CalendarDate, taxTreatment } from '@o2c/billing';
+import { applyTax, taxTreatment } from '@o2c/billing';
 import { CLOCK, type Clock } from '@o2c/contracts';
 import { SERVICE_ENV } from '@o2c/platform';
 import { type DealsEnv } from '../../../../config/env.schema';
-import { type AcceptedChange, previewSchedule, type SchedulePreview } from '../../domain/billing-preview';
-import { closedEventOf, type ContractLine } from '../../domain/contract-lines';
 import { DealRepository } from '../../infra/deal.repository';
 import { TaxRatesRepository } from '../../infra/tax-rates.repository';
 import { CheckDealHandler } from '../check-deal/check-deal.handler';
 import { type PreviewDealCommand, type PreviewDealResult } from './preview-deal.command';
-
-/** The contract id a new deal stands under in its preview: it gets its own only when accepted. */
-const NEW_CONTRACT = 'preview';
-
-const dateOf = (at: Date): CalendarDate => CalendarDate.parse(at.toISOString().slice(0, 10));
 
 /**
  * A deal billed on paper: the webhook's checks, then the billing engine on the contract rebuilt from
@@ -32,30 +25,11 @@ export class PreviewDealHandler {
 
   execute({ deal }: PreviewDealCommand): Promise<PreviewDealResult> {
     return this.deals.readOnlyTransaction(async (manager): Promise<PreviewDealResult> => {
-      const { problems, contract, lines } = await this.checkDeal.execute(manager, deal);
+      const { problems, contract, schedule } = await this.checkDeal.execute(manager, deal);
       if (problems.length > 0) return { ok: false, problems };
-      if (deal.kind !== 'new' && !contract) {
+      if (!schedule) {
         const message = `deal ${deal.amends} is not accepted yet: there is no contract to preview the change against`;
         return { ok: false, problems: [{ path: 'amends', message }] };
-      }
-      // No problems: every line's SKU and catalog entry is known.
-      const input = closedEventOf(deal, contract?.contractId ?? NEW_CONTRACT, lines as ContractLine[]);
-      const accepted: AcceptedChange[] = (contract?.accepted ?? []).map((a) => ({
-        deal: a.event,
-        acceptedOn: dateOf(a.acceptedAt),
-      }));
-      let schedule: SchedulePreview;
-      try {
-        schedule = previewSchedule(accepted, input, dateOf(this.clock.now()));
-      } catch (error) {
-        if (!(error instanceof BillingError)) throw error;
-        // What the checks above do not see yet (amendments out of effective-date order, a renewal that does
-        // not start where the term ends, a line listed twice): the subscriptions service would refuse it.
-        const path = deal.kind === 'new' ? 'lines' : 'amends';
-        return {
-          ok: false,
-          problems: [{ path, message: `billing cannot apply the deal: ${error.message}` }],
-        };
       }
       const tax = taxTreatment(
         { country: this.env.SELLER_COUNTRY },
