@@ -23,6 +23,7 @@ describe(asyncApiDocument.name, () => {
     expect(Object.keys(sut.channels['o2c_invoices_v1']!.messages).sort()).toEqual([
       'o2c_credit_note_issued_v1',
       'o2c_invoice_issued_v1',
+      'o2c_invoice_overdue_v1',
       'o2c_invoice_paid_v1',
     ]);
   });

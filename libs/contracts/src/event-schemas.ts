@@ -1,6 +1,7 @@
 import { DealClosedV1 } from './deals/deal-closed.v1';
 import { CreditNoteIssuedV1 } from './invoicing/credit-note-issued.v1';
 import { InvoiceIssuedV1 } from './invoicing/invoice-issued.v1';
+import { InvoiceOverdueV1 } from './invoicing/invoice-overdue.v1';
 import { InvoicePaidV1 } from './invoicing/invoice-paid.v1';
 import { LicenseProvisionedV1 } from './provisioning/license-provisioned.v1';
 import { LicenseRevokedV1 } from './provisioning/license-revoked.v1';
@@ -20,6 +21,7 @@ const schemaOf = {
   [InvoiceIssuedV1.ceType]: InvoiceIssuedV1,
   [CreditNoteIssuedV1.ceType]: CreditNoteIssuedV1,
   [InvoicePaidV1.ceType]: InvoicePaidV1,
+  [InvoiceOverdueV1.ceType]: InvoiceOverdueV1,
   [LicenseProvisionedV1.ceType]: LicenseProvisionedV1,
   [LicenseUpdatedV1.ceType]: LicenseUpdatedV1,
   [LicenseRevokedV1.ceType]: LicenseRevokedV1,

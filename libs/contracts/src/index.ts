@@ -15,6 +15,7 @@ export * from './invoicing/document';
 export * from './invoicing/invoice-issued.v1';
 export * from './invoicing/credit-note-issued.v1';
 export * from './invoicing/invoice-paid.v1';
+export * from './invoicing/invoice-overdue.v1';
 export * from './provisioning/license';
 export * from './provisioning/license-provisioned.v1';
 export * from './provisioning/license-updated.v1';

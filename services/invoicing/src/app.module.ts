@@ -3,6 +3,7 @@ import { messagingMigrations } from '@o2c/messaging';
 import { ServiceCoreModule, type ServiceDefinition } from '@o2c/platform';
 import { InvoicingEnv } from './config/env.schema';
 import { CreateInvoicing1764400000000 } from './modules/invoices/infra/1764400000000-create-invoicing';
+import { PaymentsAndOverdue1764500000000 } from './modules/invoices/infra/1764500000000-payments-and-overdue';
 import { InvoicesModule } from './modules/invoices/invoices.module';
 
 @Module({})
@@ -15,7 +16,7 @@ export class InvoicingAppModule {
           service: 'invoicing',
           env,
           entities: [],
-          migrations: [...messagingMigrations, CreateInvoicing1764400000000],
+          migrations: [...messagingMigrations, CreateInvoicing1764400000000, PaymentsAndOverdue1764500000000],
         }),
         InvoicesModule,
       ],

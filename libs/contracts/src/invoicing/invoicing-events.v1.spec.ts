@@ -1,6 +1,7 @@
 import { ABSENT, changed, invalidPaths } from '../../test/schema-check';
 import { CreditNoteIssuedV1 } from './credit-note-issued.v1';
 import { InvoiceIssuedV1 } from './invoice-issued.v1';
+import { InvoiceOverdueV1 } from './invoice-overdue.v1';
 import { InvoicePaidV1 } from './invoice-paid.v1';
 
 const usd = (amountMinor: string) => ({ amountMinor, currency: 'USD' });
@@ -119,11 +120,26 @@ function paid() {
   };
 }
 
+function overdue() {
+  return {
+    documentId: 'doc-1',
+    number: 'INV-2026-000001',
+    accountId: '001Ax00000A1',
+    contractId: 'c-0001',
+    issueDate: '2026-02-01',
+    dueDate: '2026-03-03',
+    overdueOn: '2026-03-04',
+    total: usd('2120000'),
+    amountDue: usd('1120000'),
+  };
+}
+
 describe('invoicing events', () => {
   it.each([
     [InvoiceIssuedV1, 'o2c.invoice.issued.v1'],
     [CreditNoteIssuedV1, 'o2c.credit_note.issued.v1'],
     [InvoicePaidV1, 'o2c.invoice.paid.v1'],
+    [InvoiceOverdueV1, 'o2c.invoice.overdue.v1'],
   ])('publishes %p as its ce_type on o2c.invoices.v1', (schema, ceType) => {
     expect(schema.ceType).toBe(ceType);
     expect(schema.topic).toBe('o2c.invoices.v1');
@@ -133,6 +149,7 @@ describe('invoicing events', () => {
     ['invoice', InvoiceIssuedV1, invoice()],
     ['credit note', CreditNoteIssuedV1, creditNote()],
     ['payment', InvoicePaidV1, paid()],
+    ['overdue notice', InvoiceOverdueV1, overdue()],
   ])('accepts a valid %s', (_case, schema, data) => {
     expect(invalidPaths(schema, data)).toEqual([]);
   });
@@ -194,5 +211,14 @@ describe('invoicing events', () => {
     ['a credit note number', { number: 'CN-2026-000001' }, ['number']],
   ])('refuses a payment with %s', (_case, changes, paths) => {
     expect(invalidPaths(InvoicePaidV1, changed(paid(), changes))).toEqual(paths);
+  });
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['no due date', { dueDate: ABSENT }, ['dueDate']],
+    ['a timestamp as overdue date', { overdueOn: '2026-03-04T00:00:00Z' }, ['overdueOn']],
+    ['an amount due in major units', { 'amountDue.amountMinor': '11200.00' }, ['amountDue.amountMinor']],
+    ['a credit note number', { number: 'CN-2026-000001' }, ['number']],
+  ])('refuses an overdue notice with %s', (_case, changes, paths) => {
+    expect(invalidPaths(InvoiceOverdueV1, changed(overdue(), changes))).toEqual(paths);
   });
 });

@@ -1,14 +1,35 @@
 import { Module } from '@nestjs/common';
+import { DocumentPdfHttpController } from './api/document-pdf.http.controller';
 import { DocumentsHttpController } from './api/documents.http.controller';
+import { PaymentsHttpController } from './api/payments.http.controller';
 import { BillContractWhenSubscriptionChangedConsumer } from './consumers/bill-contract-when-subscription-changed.consumer';
 import { InvoicingRepository } from './infra/invoicing.repository';
+import { SettlementRepository } from './infra/settlement.repository';
 import { taxRatesProvider } from './infra/tax-rates.provider';
 import { IssueDueDocumentsHandler } from './usecases/issue-due-documents/issue-due-documents.handler';
+import { MarkOverdueInvoicesHandler } from './usecases/mark-overdue-invoices/mark-overdue-invoices.handler';
+import { RecordPaymentHandler } from './usecases/record-payment/record-payment.handler';
+import { RenderDocumentPdfHandler } from './usecases/render-document-pdf/render-document-pdf.handler';
 import { BillRunJob } from './usecases/run-bill-run/bill-run.job';
 import { RunBillRunHandler } from './usecases/run-bill-run/run-bill-run.handler';
 
 @Module({
-  controllers: [BillContractWhenSubscriptionChangedConsumer, DocumentsHttpController],
-  providers: [InvoicingRepository, taxRatesProvider, IssueDueDocumentsHandler, RunBillRunHandler, BillRunJob],
+  controllers: [
+    BillContractWhenSubscriptionChangedConsumer,
+    DocumentsHttpController,
+    PaymentsHttpController,
+    DocumentPdfHttpController,
+  ],
+  providers: [
+    InvoicingRepository,
+    SettlementRepository,
+    taxRatesProvider,
+    IssueDueDocumentsHandler,
+    MarkOverdueInvoicesHandler,
+    RecordPaymentHandler,
+    RenderDocumentPdfHandler,
+    RunBillRunHandler,
+    BillRunJob,
+  ],
 })
 export class InvoicesModule {}

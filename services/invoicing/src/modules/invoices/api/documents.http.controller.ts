@@ -3,33 +3,57 @@ import {
   Controller,
   Get,
   HttpCode,
-  NotFoundException,
   Param,
   ParseUUIDPipe,
   Post,
   Query,
+  UseFilters,
 } from '@nestjs/common';
 import { CalendarDate } from '@o2c/billing';
 import { DataSource } from 'typeorm';
+import { InvoicingError, InvoicingErrorCode } from '../domain/invoicing.errors';
+import { amountDue } from '../domain/settlement';
 import { RunBillRunHandler } from '../usecases/run-bill-run/run-bill-run.handler';
 import { BillRunRequestDto } from './bill-run.request.dto';
+import { InvoicingErrorFilter } from './invoicing-error.filter';
 import { ListDocumentsRequestDto } from './list-documents.request.dto';
 
 type Kind = 'invoice' | 'credit_note';
 
 interface DocumentRow {
   document_id: string;
+  kind: Kind;
   status: string;
+  currency: string;
+  total_minor: string;
   paid_minor: string;
+  credited_minor: string;
   data: Record<string, unknown>;
 }
 
+const COLUMNS = `document_id, kind, status, currency, total_minor::text, paid_minor::text, credited_minor::text, data`;
+
+/** The document as issued, with its status; an invoice also with what was paid, credited and is still due. */
 function present(row: DocumentRow) {
-  return { ...row.data, status: row.status, amountPaidMinor: row.paid_minor };
+  if (row.kind === 'credit_note') return { ...row.data, status: row.status };
+  const balance = {
+    currency: row.currency,
+    totalMinor: BigInt(row.total_minor),
+    paidMinor: BigInt(row.paid_minor),
+    creditedMinor: BigInt(row.credited_minor),
+  };
+  return {
+    ...row.data,
+    status: row.status,
+    amountPaidMinor: row.paid_minor,
+    amountCreditedMinor: row.credited_minor,
+    amountDueMinor: amountDue(balance).toString(),
+  };
 }
 
 /** Issued invoices and credit notes, newest first, and the bill run for any date. */
 @Controller()
+@UseFilters(InvoicingErrorFilter)
 export class DocumentsHttpController {
   constructor(
     private readonly dataSource: DataSource,
@@ -65,11 +89,14 @@ export class DocumentsHttpController {
 
   private async one(kind: Kind, id: string) {
     const [row] = await this.dataSource.query<DocumentRow[]>(
-      `SELECT document_id, status, paid_minor::text, data FROM document WHERE document_id = $1 AND kind = $2`,
+      `SELECT ${COLUMNS} FROM document WHERE document_id = $1 AND kind = $2`,
       [id, kind],
     );
-    if (!row)
-      throw new NotFoundException(`${kind === 'invoice' ? 'Invoice' : 'Credit note'} ${id} does not exist`);
+    if (!row) {
+      throw kind === 'invoice'
+        ? new InvoicingError(InvoicingErrorCode.InvoiceNotFound, `Invoice ${id} does not exist`)
+        : new InvoicingError(InvoicingErrorCode.CreditNoteNotFound, `Credit note ${id} does not exist`);
+    }
     return present(row);
   }
 
@@ -88,7 +115,7 @@ export class DocumentsHttpController {
     if (query.cursor !== undefined) add('document_id < ?::uuid', query.cursor);
     values.push(query.limit + 1);
     const rows = await this.dataSource.query<DocumentRow[]>(
-      `SELECT document_id, status, paid_minor::text, data FROM document WHERE ${conditions.join(' AND ')}
+      `SELECT ${COLUMNS} FROM document WHERE ${conditions.join(' AND ')}
         ORDER BY document_id DESC LIMIT $${values.length}`,
       values,
     );

@@ -13,9 +13,9 @@ export class ListDocumentsRequestDto {
   @Length(1, 255)
   contractId?: string;
 
-  /** Invoices: `open` or `paid`; credit notes are `issued`. */
+  /** Invoices: `open`, `overdue` or `paid`; credit notes are `issued`. */
   @IsOptional()
-  @IsIn(['open', 'paid', 'issued'])
+  @IsIn(['open', 'overdue', 'paid', 'issued'])
   status?: string;
 
   /** Issued on or after this date. */

@@ -1,4 +1,4 @@
-import { type LineRule, type TaxedDocument } from '@o2c/billing';
+import { type LineRule, type TaxedDocument, type TaxTreatment } from '@o2c/billing';
 import {
   type BuyerV1,
   type CreditNoteIssuedV1,
@@ -7,7 +7,15 @@ import {
   type InvoiceIssuedV1,
   type SellerV1,
 } from '@o2c/contracts';
-import { formatPrice, Fraction, minorUnitDecimals } from '@o2c/money';
+import {
+  formatMinor,
+  formatPrice,
+  Fraction,
+  minorToFraction,
+  minorUnitDecimals,
+  roundHalfAwayFromZero,
+} from '@o2c/money';
+import { type CorrectionLine } from './corrections';
 
 /** What a charge of the contract is called and which wire id it has, by deal line id. */
 export interface ChargeLabel {
@@ -125,5 +133,107 @@ export function issuedDocumentOf(
       creditedInvoiceId: credited.documentId,
       creditedInvoiceNumber: credited.number,
     })),
+  };
+}
+
+const HUNDRED = Fraction.fromInteger(100n);
+
+/** A correcting document (billing rules §5, backdated changes): its lines, and what it is about. */
+export interface CorrectionContext extends IssueContext {
+  kind: 'invoice' | 'credit_note';
+  issueDate: string;
+  /** Invoices only. */
+  dueDate?: string;
+  currency: string;
+  /** The change that made the correction necessary: the contract's latest version. */
+  dealId: string;
+  contractVersion: number;
+  tax: TaxTreatment;
+}
+
+export interface CorrectionDocument {
+  data: InvoiceIssuedV1 | CreditNoteIssuedV1;
+  totalMinor: bigint;
+}
+
+/**
+ * The wire form of a correcting invoice or credit note: one line per corrected document and charge, for the
+ * difference of the rounded amounts (so its exact amount is that integer), taxed per line at the customer's rate.
+ */
+export function correctionDocumentOf(
+  lines: CorrectionLine[],
+  context: CorrectionContext,
+): CorrectionDocument {
+  const { currency, tax } = context;
+  const wireLines = lines.map((line, index) => {
+    const label = context.charges.get(line.chargeId);
+    if (!label) throw new Error(`charge ${line.chargeId} is not in the contract's history`);
+    const taxMinor = roundHalfAwayFromZero(
+      minorToFraction(line.amountMinor, currency).mul(tax.ratePercent).div(HUNDRED),
+      currency,
+    );
+    const signed = line.scheduledMinor - line.issuedMinor;
+    const wire: DocumentLineV1 = {
+      lineNumber: index + 1,
+      description: `${label.name} (${line.sku}), correction of ${line.corrected.number}`,
+      sku: line.sku,
+      chargeType: line.chargeType,
+      dealId: context.dealId,
+      dealLineId: line.chargeId,
+      contractVersion: context.contractVersion,
+      chargeId: label.chargeId,
+      ...(line.chargeType === 'recurring' && line.servicePeriod ? { servicePeriod: line.servicePeriod } : {}),
+      quantity: 1,
+      unitPrice: formatMinor(line.amountMinor, currency),
+      discountPercent: '0',
+      amount: money(line.amountMinor, currency),
+      taxRatePercent: tax.ratePercent.toDecimalString(20),
+      tax: money(taxMinor, currency),
+      explanation: {
+        exactAmountMinor: line.amountMinor.toString(),
+        rule: 'correction',
+        formula:
+          `${line.corrected.number} (${line.corrected.documentKey}) now bills ${formatMinor(line.scheduledMinor, currency)}, ` +
+          `issued ${formatMinor(line.issuedMinor, currency)}: ${signed > 0n ? '+' : ''}${formatMinor(signed, currency)}`,
+      },
+    };
+    return { wire, line, taxMinor };
+  });
+  const subtotalMinor = wireLines.reduce((sum, { line }) => sum + line.amountMinor, 0n);
+  const taxTotalMinor = wireLines.reduce((sum, { taxMinor }) => sum + taxMinor, 0n);
+  const totalMinor = subtotalMinor + taxTotalMinor;
+  const common = {
+    documentId: context.documentId,
+    number: context.number,
+    issueDate: context.issueDate,
+    accountId: context.accountId,
+    contractId: context.contractId,
+    currency,
+    buyer: context.buyer,
+    seller: context.seller,
+    subtotal: money(subtotalMinor, currency),
+    taxTotal: money(taxTotalMinor, currency),
+    total: money(totalMinor, currency),
+    reverseCharge: tax.reverseCharge,
+  };
+  if (context.kind === 'invoice') {
+    if (context.dueDate === undefined)
+      throw new Error(`correcting invoice ${context.number} has no due date`);
+    return {
+      data: { ...common, dueDate: context.dueDate, lines: wireLines.map(({ wire }) => wire) },
+      totalMinor,
+    };
+  }
+  return {
+    data: {
+      ...common,
+      lines: wireLines.map(({ wire, line }): CreditNoteLineV1 => {
+        const credited = line.creditedInvoice;
+        if (!credited)
+          throw new Error(`correcting credit note line for ${line.corrected.number} credits no invoice`);
+        return { ...wire, creditedInvoiceId: credited.documentId, creditedInvoiceNumber: credited.number };
+      }),
+    },
+    totalMinor,
   };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type SubscriptionEventData, type SubscriptionEventType } from '@o2c/contracts';
 import { type EntityManager } from 'typeorm';
+import { type CorrectedCharge, type IssuedDocumentRecord, parseExactMinor } from '../domain/corrections';
 
 export interface StoredContractVersion {
   version: number;
@@ -8,11 +9,17 @@ export interface StoredContractVersion {
   data: SubscriptionEventData;
 }
 
-export interface IssuedRow {
-  documentId: string;
-  documentKey: string;
-  number: string;
-  kind: 'invoice' | 'credit_note';
+export type IssuedRow = IssuedDocumentRecord;
+
+interface WireLine {
+  dealLineId: string;
+  sku: string;
+  chargeType: 'recurring' | 'one_time';
+  servicePeriod?: { start: string; end: string };
+  amount: { amountMinor: string };
+  explanation: { exactAmountMinor: string };
+  creditedInvoiceId?: string;
+  creditedInvoiceNumber?: string;
 }
 
 /** The invoicing database: contract histories as received, issued documents and their numbers. */
@@ -52,15 +59,38 @@ export class InvoicingRepository {
     return inserted.length > 0;
   }
 
+  /** The contract's issued documents with their lines, in the order they were issued. */
   async issued(manager: EntityManager, contractId: string): Promise<IssuedRow[]> {
     const rows = await manager.query<
-      { document_id: string; document_key: string; number: string; kind: 'invoice' | 'credit_note' }[]
-    >(`SELECT document_id, document_key, number, kind FROM document WHERE contract_id = $1`, [contractId]);
+      {
+        document_id: string;
+        document_key: string;
+        number: string;
+        kind: 'invoice' | 'credit_note';
+        lines: WireLine[];
+        corrects: CorrectedCharge[] | null;
+      }[]
+    >(
+      `SELECT document_id, document_key, number, kind, data->'lines' AS lines, corrects FROM document
+        WHERE contract_id = $1 ORDER BY document_id`,
+      [contractId],
+    );
     return rows.map((row) => ({
       documentId: row.document_id,
       documentKey: row.document_key,
       number: row.number,
       kind: row.kind,
+      lines: row.lines.map((line) => ({
+        dealLineId: line.dealLineId,
+        sku: line.sku,
+        chargeType: line.chargeType,
+        ...(line.servicePeriod ? { servicePeriod: line.servicePeriod } : {}),
+        amountMinor: BigInt(line.amount.amountMinor),
+        exactMinor: parseExactMinor(line.explanation.exactAmountMinor),
+        ...(line.creditedInvoiceId ? { creditedInvoiceId: line.creditedInvoiceId } : {}),
+        ...(line.creditedInvoiceNumber ? { creditedInvoiceNumber: line.creditedInvoiceNumber } : {}),
+      })),
+      ...(row.corrects ? { corrects: row.corrects } : {}),
     }));
   }
 
@@ -99,12 +129,13 @@ export class InvoicingRepository {
       data: object;
       issuedAt: Date;
       billRunId?: string;
+      corrects?: CorrectedCharge[];
     },
   ): Promise<void> {
     await manager.query(
       `INSERT INTO document (document_id, kind, number, contract_id, account_id, document_key, issue_date, due_date,
-         currency, total_minor, status, data, issued_at, bill_run_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+         currency, total_minor, status, data, issued_at, bill_run_id, corrects)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
       [
         row.documentId,
         row.kind,
@@ -120,6 +151,7 @@ export class InvoicingRepository {
         JSON.stringify(row.data),
         row.issuedAt.toISOString(),
         row.billRunId ?? null,
+        row.corrects ? JSON.stringify(row.corrects) : null,
       ],
     );
   }

@@ -1,20 +1,39 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { applyTax, type CalendarDate, scheduleDocuments, type TaxRates, taxTreatment } from '@o2c/billing';
 import {
+  addDays,
+  applyTax,
+  type CalendarDate,
+  type ScheduledDocument,
+  scheduleDocuments,
+  type TaxRates,
+  type TaxTreatment,
+  taxTreatment,
+} from '@o2c/billing';
+import {
+  type BuyerV1,
   CLOCK,
   type Clock,
   contractVersionOf,
   type CreditNoteIssuedV1,
   EventTypes,
   type InvoiceIssuedV1,
+  type SellerV1,
 } from '@o2c/contracts';
 import { Outbox } from '@o2c/messaging';
 import { SERVICE_ENV } from '@o2c/platform';
 import { type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { type InvoicingEnv } from '../../../../config/env.schema';
-import { type ChargeLabel, issuedDocumentOf } from '../../domain/issued-document';
-import { InvoicingRepository } from '../../infra/invoicing.repository';
+import { type CorrectedCharge, type CorrectionLine, correctionsOf } from '../../domain/corrections';
+import {
+  type ChargeLabel,
+  correctionDocumentOf,
+  type IssueContext,
+  issuedDocumentOf,
+} from '../../domain/issued-document';
+import { invoicePaidEvent, statusAfter } from '../../domain/settlement';
+import { InvoicingRepository, type IssuedRow } from '../../infra/invoicing.repository';
+import { SettlementRepository } from '../../infra/settlement.repository';
 import { TAX_RATES } from '../../infra/tax-rates.provider';
 
 export interface IssuedDocument {
@@ -30,16 +49,40 @@ export class CannotIssueError extends Error {
   override name = 'CannotIssueError';
 }
 
+/** A document to issue: one of the schedule, or a correction of documents issued before a backdated change. */
+type Pending =
+  | { source: 'schedule'; key: string; date: CalendarDate; document: ScheduledDocument }
+  | {
+      source: 'correction';
+      key: string;
+      date: CalendarDate;
+      kind: 'invoice' | 'credit_note';
+      lines: CorrectionLine[];
+    };
+
+interface Parties {
+  contractId: string;
+  accountId: string;
+  buyer: BuyerV1;
+  seller: SellerV1;
+  charges: ReadonlyMap<string, ChargeLabel>;
+  tax: TaxTreatment;
+  currency: string;
+}
+
 /**
- * Issues every document of a contract's schedule dated on or before `asOf` that is not issued yet, in
+ * Issues every document of a contract's schedule dated on or before `asOf` that is not issued yet, and the
+ * correcting documents of a change that arrived after documents it affects were issued (billing rules §5), in
  * date order, each with the next gapless number, tax, and its event in the outbox, all in the caller's
- * transaction. The contract is locked first, so concurrent runs never issue one document twice; a
- * document key is issued once for ever (billing rules §9).
+ * transaction. A credit note is allocated to the invoices it credits, which may settle them. The contract is
+ * locked first, so concurrent runs never issue one document twice; a document key is issued once for ever
+ * (billing rules §9).
  */
 @Injectable()
 export class IssueDueDocumentsHandler {
   constructor(
     private readonly repository: InvoicingRepository,
+    private readonly settlement: SettlementRepository,
     private readonly outbox: Outbox,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_ENV) private readonly env: InvoicingEnv,
@@ -82,60 +125,241 @@ export class IssueDueDocumentsHandler {
     } catch (error) {
       throw new CannotIssueError(error instanceof Error ? error.message : String(error));
     }
-    const issued = new Map(
-      (await this.repository.issued(manager, contractId)).map((row) => [row.documentKey, row]),
-    );
+    const parties: Parties = {
+      contractId,
+      accountId: last.accountId,
+      buyer,
+      seller,
+      charges,
+      tax,
+      currency: history.at(-1)!.currency,
+    };
+    const issuedRows = await this.repository.issued(manager, contractId);
+    const issued = new Map(issuedRows.map((row) => [row.documentKey, row]));
     const schedule = scheduleDocuments(history);
-    const done: IssuedDocument[] = [];
-    for (const scheduled of schedule) {
-      if (scheduled.date.isAfter(asOf) || issued.has(scheduled.key)) continue;
-      const document = applyTax(scheduled, tax);
-      const prefix = document.kind === 'invoice' ? 'INV' : 'CN';
-      const number = await this.repository.nextNumber(
-        manager,
-        this.env.ISSUING_ENTITY,
-        prefix,
-        document.date.year,
-      );
-      const documentId = uuidv7();
-      const credited =
-        document.creditsDocumentKey === undefined ? undefined : issued.get(document.creditsDocumentKey);
-      const data = issuedDocumentOf(document, {
-        documentId,
-        number,
-        contractId,
-        accountId: last.accountId,
-        buyer,
-        seller,
-        charges,
-        ...(credited ? { credited: { documentId: credited.documentId, number: credited.number } } : {}),
-      });
-      await this.repository.insertDocument(manager, {
-        documentId,
-        kind: document.kind,
-        number,
-        contractId,
-        accountId: last.accountId,
-        documentKey: document.key,
-        issueDate: document.date.toString(),
-        ...(document.kind === 'invoice' ? { dueDate: document.dueDate.toString() } : {}),
-        currency: document.currency,
-        totalMinor: document.totalMinor,
-        data,
-        issuedAt: this.clock.now(),
-        ...(billRunId === undefined ? {} : { billRunId }),
-      });
-      await this.outbox.record(manager, {
-        type: document.kind === 'invoice' ? EventTypes.invoiceIssued : EventTypes.creditNoteIssued,
-        key: last.accountId,
-        subject: `${document.kind === 'invoice' ? 'invoice' : 'credit-note'}/${documentId}`,
-        data: data satisfies InvoiceIssuedV1 | CreditNoteIssuedV1,
-      });
-      issued.set(document.key, { documentId, documentKey: document.key, number, kind: document.kind });
-      done.push({ documentId, number, kind: document.kind, issueDate: document.date.toString(), contractId });
+
+    const pending: Pending[] = schedule
+      .filter((document) => !issued.has(document.key))
+      .map((document) => ({ source: 'schedule', key: document.key, date: document.date, document }));
+    const latest = history.at(-1)!;
+    const corrections = correctionsOf(schedule, issuedRows);
+    for (const [kind, lines] of [
+      ['credit_note', corrections.creditNoteLines],
+      ['invoice', corrections.invoiceLines],
+    ] as const) {
+      const key = `correction:${latest.change.id}:${kind}`;
+      if (lines.length === 0 || issued.has(key)) continue;
+      pending.push({ source: 'correction', key, date: latest.change.effectiveDate, kind, lines });
     }
-    const next = schedule.find((scheduled) => !issued.has(scheduled.key));
-    await this.repository.setNextDocumentDate(manager, contractId, next?.date.toString());
+    // Stable: the schedule's own order first on one date, then the corrections.
+    pending.sort((a, b) => a.date.compare(b.date));
+
+    const done: IssuedDocument[] = [];
+    for (const next of pending) {
+      if (next.date.isAfter(asOf)) continue;
+      const row =
+        next.source === 'schedule'
+          ? await this.issueScheduled(manager, next.document, parties, issued, billRunId)
+          : await this.issueCorrection(
+              manager,
+              next,
+              { ...parties, dealId: latest.change.id, contractVersion: latest.version },
+              addDays(next.date, latest.term.paymentTermsDays),
+              billRunId,
+            );
+      issued.set(next.key, row);
+      done.push({
+        documentId: row.documentId,
+        number: row.number,
+        kind: row.kind,
+        issueDate: next.date.toString(),
+        contractId,
+      });
+    }
+    const nextDate = pending.find((candidate) => !issued.has(candidate.key))?.date;
+    await this.repository.setNextDocumentDate(manager, contractId, nextDate?.toString());
     return done;
+  }
+
+  private async issueScheduled(
+    manager: EntityManager,
+    scheduled: ScheduledDocument,
+    parties: Parties,
+    issued: ReadonlyMap<string, IssuedRow>,
+    billRunId: string | undefined,
+  ): Promise<IssuedRow> {
+    const document = applyTax(scheduled, parties.tax);
+    const { documentId, number } = await this.numbered(manager, document.kind, document.date);
+    const credited =
+      document.creditsDocumentKey === undefined ? undefined : issued.get(document.creditsDocumentKey);
+    const data = issuedDocumentOf(document, {
+      ...this.context(parties, documentId, number),
+      ...(credited ? { credited: { documentId: credited.documentId, number: credited.number } } : {}),
+    });
+    await this.store(manager, parties, {
+      documentId,
+      number,
+      kind: document.kind,
+      key: document.key,
+      issueDate: document.date.toString(),
+      ...(document.kind === 'invoice' ? { dueDate: document.dueDate.toString() } : {}),
+      currency: document.currency,
+      totalMinor: document.totalMinor,
+      data,
+      ...(billRunId === undefined ? {} : { billRunId }),
+    });
+    return { documentId, documentKey: document.key, number, kind: document.kind, lines: [] };
+  }
+
+  private async issueCorrection(
+    manager: EntityManager,
+    pending: Extract<Pending, { source: 'correction' }>,
+    parties: Parties & { dealId: string; contractVersion: number },
+    dueDate: CalendarDate,
+    billRunId: string | undefined,
+  ): Promise<IssuedRow> {
+    const { documentId, number } = await this.numbered(manager, pending.kind, pending.date);
+    const issueDate = pending.date.toString();
+    const { data, totalMinor } = correctionDocumentOf(pending.lines, {
+      ...this.context(parties, documentId, number),
+      kind: pending.kind,
+      issueDate,
+      ...(pending.kind === 'invoice' ? { dueDate: dueDate.toString() } : {}),
+      currency: parties.currency,
+      dealId: parties.dealId,
+      contractVersion: parties.contractVersion,
+      tax: parties.tax,
+    });
+    const corrects: CorrectedCharge[] = pending.lines.map((line) => ({
+      documentKey: line.corrected.documentKey,
+      chargeId: line.chargeId,
+      exactMinor: line.exactMinor.toString(),
+    }));
+    await this.store(manager, parties, {
+      documentId,
+      number,
+      kind: pending.kind,
+      key: pending.key,
+      issueDate,
+      ...(pending.kind === 'invoice' ? { dueDate: dueDate.toString() } : {}),
+      currency: data.currency,
+      totalMinor,
+      data,
+      corrects,
+      ...(billRunId === undefined ? {} : { billRunId }),
+    });
+    return { documentId, documentKey: pending.key, number, kind: pending.kind, lines: [], corrects };
+  }
+
+  private context(parties: Parties, documentId: string, number: string): IssueContext {
+    return {
+      documentId,
+      number,
+      contractId: parties.contractId,
+      accountId: parties.accountId,
+      buyer: parties.buyer,
+      seller: parties.seller,
+      charges: parties.charges,
+    };
+  }
+
+  private async numbered(
+    manager: EntityManager,
+    kind: 'invoice' | 'credit_note',
+    date: CalendarDate,
+  ): Promise<{ documentId: string; number: string }> {
+    const prefix = kind === 'invoice' ? 'INV' : 'CN';
+    const number = await this.repository.nextNumber(manager, this.env.ISSUING_ENTITY, prefix, date.year);
+    return { documentId: uuidv7(), number };
+  }
+
+  /** Stores the document with its event; a credit note is allocated to the invoices its lines credit. */
+  private async store(
+    manager: EntityManager,
+    parties: Parties,
+    document: {
+      documentId: string;
+      number: string;
+      kind: 'invoice' | 'credit_note';
+      key: string;
+      issueDate: string;
+      dueDate?: string;
+      currency: string;
+      totalMinor: bigint;
+      data: InvoiceIssuedV1 | CreditNoteIssuedV1;
+      corrects?: CorrectedCharge[];
+      billRunId?: string;
+    },
+  ): Promise<void> {
+    await this.repository.insertDocument(manager, {
+      documentId: document.documentId,
+      kind: document.kind,
+      number: document.number,
+      contractId: parties.contractId,
+      accountId: parties.accountId,
+      documentKey: document.key,
+      issueDate: document.issueDate,
+      ...(document.dueDate === undefined ? {} : { dueDate: document.dueDate }),
+      currency: document.currency,
+      totalMinor: document.totalMinor,
+      data: document.data,
+      issuedAt: this.clock.now(),
+      ...(document.billRunId === undefined ? {} : { billRunId: document.billRunId }),
+      ...(document.corrects === undefined ? {} : { corrects: document.corrects }),
+    });
+    await this.outbox.record(manager, {
+      type: document.kind === 'invoice' ? EventTypes.invoiceIssued : EventTypes.creditNoteIssued,
+      key: parties.accountId,
+      subject: `${document.kind === 'invoice' ? 'invoice' : 'credit-note'}/${document.documentId}`,
+      data: document.data,
+    });
+    if (document.kind === 'credit_note') {
+      await this.allocate(
+        manager,
+        document.documentId,
+        document.issueDate,
+        document.data as CreditNoteIssuedV1,
+      );
+    }
+  }
+
+  /**
+   * A credit note lowers what is due on each invoice it credits by its lines' amounts and taxes; one that leaves
+   * nothing due settles the invoice (`paid`, `o2c.invoice.paid.v1` dated on the credit note).
+   */
+  private async allocate(
+    manager: EntityManager,
+    creditNoteId: string,
+    issueDate: string,
+    data: CreditNoteIssuedV1,
+  ): Promise<void> {
+    const byInvoice = new Map<string, bigint>();
+    for (const line of data.lines) {
+      const amount = BigInt(line.amount.amountMinor) + BigInt(line.tax.amountMinor);
+      byInvoice.set(line.creditedInvoiceId, (byInvoice.get(line.creditedInvoiceId) ?? 0n) + amount);
+    }
+    for (const [invoiceId, amountMinor] of [...byInvoice].sort(([a], [b]) => a.localeCompare(b))) {
+      const invoice = await this.settlement.lockInvoice(manager, invoiceId);
+      if (!invoice)
+        throw new Error(`credit note ${data.number} credits invoice ${invoiceId}, which does not exist`);
+      await this.settlement.allocateCredit(manager, creditNoteId, invoiceId, amountMinor);
+      const balance = { ...invoice, creditedMinor: invoice.creditedMinor + amountMinor };
+      const status = statusAfter(invoice.status, balance);
+      const settles = status === 'paid' && invoice.status !== 'paid';
+      await this.settlement.setBalance(manager, invoiceId, {
+        paidMinor: balance.paidMinor,
+        creditedMinor: balance.creditedMinor,
+        status,
+        ...(settles ? { settledOn: issueDate } : {}),
+      });
+      if (settles) {
+        await this.outbox.record(manager, {
+          type: EventTypes.invoicePaid,
+          key: invoice.accountId,
+          subject: `invoice/${invoiceId}`,
+          data: invoicePaidEvent(balance, issueDate),
+        });
+      }
+    }
   }
 }

@@ -23,6 +23,7 @@ export class BillRunJob extends PeriodicJob {
       billRunId: run.billRunId,
       issued: run.issued.length,
       failed: run.failed.length,
+      overdue: run.overdue.length,
     };
   }
 }

@@ -8,6 +8,10 @@ import {
   type IssuedDocument,
   IssueDueDocumentsHandler,
 } from '../issue-due-documents/issue-due-documents.handler';
+import {
+  MarkOverdueInvoicesHandler,
+  type OverdueInvoice,
+} from '../mark-overdue-invoices/mark-overdue-invoices.handler';
 
 const BATCH = 100;
 
@@ -17,10 +21,13 @@ export interface BillRun {
   issued: IssuedDocument[];
   /** Contracts whose documents could not be issued, with the reason; the others are billed regardless. */
   failed: { contractId: string; error: string }[];
+  /** Invoices this run found unsettled after their due date (each is reported by one run only). */
+  overdue: OverdueInvoice[];
 }
 
 /**
- * Issues every document due on or before `asOf`, contract by contract, each in its own transaction. Idempotent
+ * Issues every document due on or before `asOf`, contract by contract, each in its own transaction, then marks
+ * the invoices due before `asOf` and still unsettled overdue. Idempotent
  * (a second run for the same date issues nothing), safe to run on several instances at once (a contract is
  * locked while it is billed) and to resume after a crash (what was committed stays issued; the rest is
  * picked up by the next run).
@@ -33,11 +40,18 @@ export class RunBillRunHandler {
     private readonly dataSource: DataSource,
     private readonly repository: InvoicingRepository,
     private readonly issue: IssueDueDocumentsHandler,
+    private readonly markOverdue: MarkOverdueInvoicesHandler,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute(asOf: CalendarDate): Promise<BillRun> {
-    const run: BillRun = { billRunId: uuidv7(), asOf: asOf.toString(), issued: [], failed: [] };
+    const run: BillRun = {
+      billRunId: uuidv7(),
+      asOf: asOf.toString(),
+      issued: [],
+      failed: [],
+      overdue: [],
+    };
     await this.dataSource.query(`INSERT INTO bill_run (bill_run_id, as_of, started_at) VALUES ($1, $2, $3)`, [
       run.billRunId,
       run.asOf,
@@ -61,11 +75,12 @@ export class RunBillRunHandler {
         }
       }
     }
-    await this.dataSource.query(`UPDATE bill_run SET finished_at = $2, issued = $3 WHERE bill_run_id = $1`, [
-      run.billRunId,
-      this.clock.now().toISOString(),
-      run.issued.length,
-    ]);
+    // After issuing, so that what this run issued already past its due date is found too.
+    run.overdue = await this.markOverdue.execute(asOf);
+    await this.dataSource.query(
+      `UPDATE bill_run SET finished_at = $2, issued = $3, overdue = $4 WHERE bill_run_id = $1`,
+      [run.billRunId, this.clock.now().toISOString(), run.issued.length, run.overdue.length],
+    );
     return run;
   }
 }

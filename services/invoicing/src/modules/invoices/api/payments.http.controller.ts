@@ -1,0 +1,86 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res, UseFilters } from '@nestjs/common';
+import { type Response } from 'express';
+import { DataSource } from 'typeorm';
+import { InvoicingError, InvoicingErrorCode } from '../domain/invoicing.errors';
+import { amountDue } from '../domain/settlement';
+import { SettlementRepository } from '../infra/settlement.repository';
+import { RecordPaymentCommand } from '../usecases/record-payment/record-payment.command';
+import { RecordPaymentHandler } from '../usecases/record-payment/record-payment.handler';
+import { InvoicingErrorFilter } from './invoicing-error.filter';
+import { RecordPaymentRequestDto } from './record-payment.request.dto';
+
+function money(amountMinor: bigint, currency: string) {
+  return { amountMinor: amountMinor.toString(), currency };
+}
+
+/** Payments received for an invoice, and what is still due on it. */
+@Controller('v1/invoices')
+@UseFilters(InvoicingErrorFilter)
+export class PaymentsHttpController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: SettlementRepository,
+    private readonly recordPayment: RecordPaymentHandler,
+  ) {}
+
+  /**
+   * Records a payment (201). The same idempotency key with the same body answers the first answer again (201, with
+   * `Idempotent-Replayed: true`); with another body 409; another currency or more than is due 422.
+   */
+  @Post(':id/payments')
+  @HttpCode(201)
+  async record(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: RecordPaymentRequestDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { result, replayed } = await this.recordPayment.execute(
+      new RecordPaymentCommand(
+        id,
+        BigInt(body.amount.amountMinor),
+        body.amount.currency,
+        body.paymentDate,
+        body.reference,
+        body.idempotencyKey,
+      ),
+    );
+    if (replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return result;
+  }
+
+  @Get(':id/payments')
+  async list(@Param('id', new ParseUUIDPipe()) id: string) {
+    const manager = this.dataSource.manager;
+    const invoice = await this.repository.invoice(manager, id);
+    if (!invoice)
+      throw new InvoicingError(InvoicingErrorCode.InvoiceNotFound, `Invoice ${id} does not exist`);
+    const [payments, credits] = await Promise.all([
+      this.repository.payments(manager, id),
+      this.repository.credits(manager, id),
+    ]);
+    const { currency } = invoice;
+    return {
+      invoiceId: invoice.documentId,
+      invoiceNumber: invoice.number,
+      status: invoice.status,
+      total: money(invoice.totalMinor, currency),
+      amountPaid: money(invoice.paidMinor, currency),
+      amountCredited: money(invoice.creditedMinor, currency),
+      amountDue: money(amountDue(invoice), currency),
+      items: payments.map((payment) => ({
+        paymentId: payment.paymentId,
+        amount: money(payment.amountMinor, payment.currency),
+        paymentDate: payment.paymentDate,
+        reference: payment.reference,
+        idempotencyKey: payment.idempotencyKey,
+        recordedAt: payment.recordedAt,
+      })),
+      credits: credits.map((credit) => ({
+        creditNoteId: credit.creditNoteId,
+        number: credit.number,
+        issueDate: credit.issueDate,
+        amount: money(credit.amountMinor, currency),
+      })),
+    };
+  }
+}

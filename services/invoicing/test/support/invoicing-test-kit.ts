@@ -1,0 +1,125 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { applyDeal, type ContractVersion, type DealInput } from '@o2c/billing';
+import { type CatalogEntrySnapshotV1, contractEventOf, type DealAccountV1 } from '@o2c/contracts';
+import { type TestEvent, waitForValue } from '@o2c/testing';
+import { type Client } from 'pg';
+
+// What the invoicing integration specs share: contracts made by the billing engine from deals and sent as the
+// subscriptions service sends them, bill runs over HTTP, and the text of a PDF as a parser reads it.
+
+const CATALOG: Record<
+  string,
+  { name: string; chargeType: 'recurring' | 'one_time'; pricePeriod: 'month' | 'year' }
+> = {
+  'SEAT-PRO': { name: 'Pro seat', chargeType: 'recurring', pricePeriod: 'year' },
+  'SEAT-BASIC': { name: 'Basic seat', chargeType: 'recurring', pricePeriod: 'month' },
+  ONBOARDING: { name: 'Onboarding', chargeType: 'one_time', pricePeriod: 'month' },
+};
+
+export type TestDeal = Omit<DealInput, 'lines'> & {
+  lines: { id: string; sku?: string; quantity?: number; unitPrice?: string; discountPercent?: string }[];
+};
+
+function catalogEntry(sku: string): CatalogEntrySnapshotV1 {
+  const entry = CATALOG[sku]!;
+  return {
+    sku,
+    version: 1,
+    name: entry.name,
+    chargeType: entry.chargeType,
+    ...(entry.chargeType === 'recurring' ? { defaultPricePeriod: entry.pricePeriod } : {}),
+  };
+}
+
+/** The `o2c.subscription.*.v1` events of a contract made of `deals`, version 1 first, keyed by the account. */
+export function contractEvents(
+  deals: TestDeal[],
+  identity: { contractId: string; account: DealAccountV1 },
+): TestEvent[] {
+  const history: ContractVersion[] = [];
+  const skus = new Map<string, string>();
+  for (const deal of deals) {
+    const lines = deal.lines.map((line) => {
+      if (!line.sku) return line;
+      skus.set(line.id, line.sku);
+      const entry = CATALOG[line.sku]!;
+      return {
+        ...line,
+        catalog: {
+          chargeType: entry.chargeType,
+          ...(entry.chargeType === 'recurring' ? { defaultPricePeriod: entry.pricePeriod } : {}),
+        },
+      };
+    });
+    history.push(applyDeal(history.at(-1), { ...deal, lines }));
+  }
+  const { contractId, account } = identity;
+  return history.map((version) => {
+    const event = contractEventOf(version, {
+      contractId,
+      accountId: account.id,
+      account,
+      source: { kind: 'deal', dealId: version.change.id, revision: 1 },
+      charge: (lineId) => ({ chargeId: `${contractId}/${lineId}`, catalog: catalogEntry(skus.get(lineId)!) }),
+    });
+    return { ...event, key: account.id, subject: `contract/${contractId}`, source: 'o2c/subscriptions' };
+  });
+}
+
+/** Resolves once invoicing stored `versions` versions of the contract. */
+export async function contractStored(db: Client, contractId: string, versions: number): Promise<void> {
+  await waitForValue(async () => {
+    const { rows } = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM contract_version WHERE contract_id = $1',
+      [contractId],
+    );
+    return rows[0]!.n === versions ? true : undefined;
+  });
+}
+
+export interface BillRunAnswer {
+  billRunId: string;
+  issued: { documentId: string; number: string; kind: string; issueDate: string; contractId: string }[];
+  failed: { contractId: string; error: string }[];
+  overdue: { documentId: string; number: string }[];
+}
+
+export async function billRun(baseUrl: string, asOf: string): Promise<BillRunAnswer> {
+  const response = await fetch(`${baseUrl}/v1/bill-runs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ asOf }),
+  });
+  if (response.status !== 200)
+    throw new Error(`bill run ${asOf}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as BillRunAnswer;
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+const repositoryRoot = join(__dirname, '..', '..', '..', '..');
+
+// pdf-parse runs PDF.js, whose worker is an ES module that jest's CommonJS runtime cannot import; a plain Node
+// process reads the PDF instead.
+const EXTRACT = `
+const { PDFParse } = require('pdf-parse');
+const chunks = [];
+process.stdin.on('data', (chunk) => chunks.push(chunk));
+process.stdin.on('end', async () => {
+  const parser = new PDFParse({ data: Buffer.concat(chunks) });
+  const { text } = await parser.getText();
+  const { info } = await parser.getInfo();
+  await parser.destroy();
+  process.stdout.write(JSON.stringify({ text, creationDate: info.CreationDate, title: info.Title }));
+});`;
+
+/** The text of a PDF as pdf-parse extracts it, and its document information. */
+export function pdfText(pdf: Buffer): { text: string; creationDate: string; title: string } {
+  const out = execFileSync(process.execPath, ['-e', EXTRACT], { input: pdf, cwd: repositoryRoot });
+  return JSON.parse(out.toString('utf8')) as { text: string; creationDate: string; title: string };
+}
