@@ -65,8 +65,21 @@ webhook_secret() {
   export PROVISIONING_SIGNING_KEY
 }
 
+admin_token() {
+  # The bearer token of every service's operations endpoints (ADMIN_TOKEN), made once for this checkout's demo
+  # and readable by its owner only; set ADMIN_TOKEN to use your own.
+  local file="$O2C_STATE/admin-token"
+  if [ -z "${ADMIN_TOKEN:-}" ]; then
+    mkdir -p "$O2C_STATE"
+    [ -f "$file" ] || (umask 077 && node -e "console.log(require('crypto').randomBytes(32).toString('hex'))" >"$file")
+    ADMIN_TOKEN=$(cat "$file")
+  fi
+  export ADMIN_TOKEN
+}
+
 services_up() {
   webhook_secret
+  admin_token
   mkdir -p "$O2C_STATE/logs" "$O2C_STATE/pids"
   for s in "${SERVICES[@]}"; do
     local pidfile="$O2C_STATE/pids/$s.pid"
@@ -108,6 +121,8 @@ case "${1:-}" in
     say "the contract and the licence it became (invoices come with the billing engine):"
     node tools/show-flow.js "$(node -p "require('./deploy/samples/deal.closed-won.json').deal.account.id")"
     say "sign your own deals with the secret in .o2c/deals-webhook-secret: DEALS_WEBHOOK_SECRETS=\$(cat .o2c/deals-webhook-secret) node tools/post-deal.js <file>"
+    say "operations endpoints (dead letters, exception queue, contracts, runs, deliveries) take ADMIN_TOKEN, the demo's in .o2c/admin-token unless you set your own:"
+    say "  curl -H \"Authorization: Bearer \$(cat .o2c/admin-token)\" http://127.0.0.1:${PORTS[deals]}/v1/deals?status=rejected"
     say "stop everything with: npm run stop"
     ;;
   stop)

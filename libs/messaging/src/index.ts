@@ -1,6 +1,7 @@
 export * from './cloudevents/cloud-event-codec';
 export * from './cloudevents/event-schemas';
 export * from './dead-letters/dead-letters.controller';
+export * from './dead-letters/dead-letters.guard';
 export * from './dead-letters/dead-letters.service';
 export * from './errors';
 export * from './inbox/inbox-context';

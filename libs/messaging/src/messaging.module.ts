@@ -1,4 +1,5 @@
 import {
+  type CanActivate,
   type DynamicModule,
   Inject,
   Injectable,
@@ -13,6 +14,7 @@ import { type Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { type EventSchemas } from './cloudevents/event-schemas';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DEAD_LETTERS_ADMIN_GUARD } from './dead-letters/dead-letters.guard';
 import { DeadLetters } from './dead-letters/dead-letters.service';
 import {
   KafkaInboxServer,
@@ -42,6 +44,12 @@ export interface MessagingOptions {
    * the shared topics. Lowercase letters and digits separated by single dots or dashes.
    */
   readonly topicNamespace?: string;
+  /**
+   * Who may list and replay dead letters (`/v1/admin/dead-letters`): the guard of the application's
+   * operations endpoints (a service's is `@o2c/platform`'s `AdminTokenGuard`, set by `ServiceCoreModule`).
+   * Without one the dead-letter API answers 401 to everyone.
+   */
+  readonly adminGuard?: CanActivate;
   readonly consumer?: Partial<
     Pick<
       KafkaInboxServerOptions,
@@ -86,7 +94,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
 /**
  * The transactional outbox (inject `Outbox`), its relay, and the dead-letter admin API
- * of a service. `connectInboxConsumer` adds the consuming side once the app exists.
+ * of a service (behind `adminGuard`). `connectInboxConsumer` adds the consuming side once the app exists.
  */
 @Module({})
 export class MessagingModule {
@@ -100,6 +108,7 @@ export class MessagingModule {
       controllers: [DeadLettersController],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: DEAD_LETTERS_ADMIN_GUARD, useValue: options.adminGuard ?? null },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         {
           provide: Outbox,

@@ -7,5 +7,6 @@ export * from './service-env.token';
 export * from './asyncapi.controller';
 export * from './http/problem-details';
 export * from './http/coded-error.filter';
+export * from './http/admin-token.guard';
 export * from './jobs/periodic-job';
 export * from './config/tax-table';

@@ -15,6 +15,7 @@ import { HealthController, KafkaHealthIndicator } from './health/health.controll
 import { type Clock, eventSchemas } from '@o2c/contracts';
 import { type EventSchemas, KafkaModule, MessagingModule, type MessagingOptions } from '@o2c/messaging';
 import { SERVICE_ENV } from './service-env.token';
+import { ADMIN_TOKEN_SETTINGS, AdminTokenGuard, type AdminTokenSettings } from './http/admin-token.guard';
 
 export interface ServiceCoreOptions<E extends ServiceEnv> {
   /** Short service name: `deals`, `subscriptions`, `invoicing`, `provisioning`. */
@@ -31,12 +32,14 @@ export interface ServiceCoreOptions<E extends ServiceEnv> {
 /**
  * What every o2c service has: validated settings, JSON logs, its own database (created if
  * missing, migrated at start-up), a Kafka connection, the outbox with its relay, the
- * dead-letter admin API, a clock, and the health endpoints.
+ * dead-letter admin API (behind `ADMIN_TOKEN`), a clock, the health endpoints, and what
+ * `@AdminOnly()` needs to close any other controller or route to all but holders of `ADMIN_TOKEN`.
  */
 @Module({})
 export class ServiceCoreModule {
   static forRoot<E extends ServiceEnv>(options: ServiceCoreOptions<E>): DynamicModule {
     const location = resolveDatabaseLocation(options.env.DATABASE_URL, `o2c_${options.service}`);
+    const adminToken: AdminTokenSettings = { service: options.service, token: options.env.ADMIN_TOKEN };
     return {
       module: ServiceCoreModule,
       global: true,
@@ -59,13 +62,20 @@ export class ServiceCoreModule {
           groupId: options.env.KAFKA_CONSUMER_GROUP ?? options.service,
           topicNamespace: options.env.KAFKA_TOPIC_NAMESPACE,
           schemas: options.schemas ?? eventSchemas,
+          // The dead-letter API is an operations endpoint like the service's own.
+          adminGuard: new AdminTokenGuard(adminToken),
           ...(options.clock ? { clock: options.clock } : {}),
           ...(options.consumer ? { consumer: options.consumer } : {}),
         }),
       ],
       controllers: [HealthController, AsyncApiController],
-      providers: [KafkaHealthIndicator, { provide: SERVICE_ENV, useValue: options.env }],
-      exports: [SERVICE_ENV],
+      providers: [
+        KafkaHealthIndicator,
+        { provide: SERVICE_ENV, useValue: options.env },
+        { provide: ADMIN_TOKEN_SETTINGS, useValue: adminToken },
+      ],
+      // ADMIN_TOKEN_SETTINGS: what `@AdminOnly()` needs, in every module of the service.
+      exports: [SERVICE_ENV, ADMIN_TOKEN_SETTINGS],
     };
   }
 }

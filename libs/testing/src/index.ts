@@ -5,3 +5,5 @@ export * from './service-foundation';
 export * from './kafka-probe';
 export * from './test-topics';
 export * from './service-process';
+export * from './admin-token';
+export * from './admin-only';

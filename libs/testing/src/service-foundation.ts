@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { type ServiceDefinition, type ServiceEnv } from '@o2c/platform';
 import { dropDatabase } from '@o2c/persistence';
-import { startServiceForTest } from './service-harness';
+import { expectAdminOnly } from './admin-only';
+import { type RunningService, startServiceForTest } from './service-harness';
 import { freePort } from './service-process';
 import { uniqueTestDatabase } from './test-database';
 import { createTestTopics } from './test-topics';
@@ -40,7 +42,8 @@ function runMain(
 /**
  * What every service promises from its first day, checked against the real PostgreSQL
  * and Kafka: it migrates its own database, reports live and ready, says not ready without
- * Kafka, refuses a bad environment by name with exit code 1, and stops cleanly on SIGTERM.
+ * Kafka, keeps its dead letters behind ADMIN_TOKEN, refuses a bad environment by name with
+ * exit code 1, and stops cleanly on SIGTERM.
  */
 export function describeServiceFoundation<E extends ServiceEnv>(
   definition: ServiceDefinition<E>,
@@ -98,7 +101,9 @@ export function describeServiceFoundation<E extends ServiceEnv>(
             errors?: { path: string; message: string }[];
           };
         };
-        const invalid = await fetch(`${sut.baseUrl}/v1/admin/dead-letters?status=bogus&extra=1`);
+        const invalid = await fetch(`${sut.baseUrl}/v1/admin/dead-letters?status=bogus&extra=1`, {
+          headers: sut.adminHeaders(),
+        });
         expect(invalid.status).toBe(400);
         const body = await problem(invalid);
         expect(body).toMatchObject({
@@ -111,7 +116,7 @@ export function describeServiceFoundation<E extends ServiceEnv>(
 
         const notJson = await fetch(`${sut.baseUrl}/v1/admin/dead-letters/replay`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: sut.adminHeaders({ 'content-type': 'application/json' }),
           body: '{"oops":',
         });
         expect(notJson.status).toBe(400);
@@ -119,7 +124,7 @@ export function describeServiceFoundation<E extends ServiceEnv>(
 
         const tooLarge = await fetch(`${sut.baseUrl}/v1/admin/dead-letters/replay`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: sut.adminHeaders({ 'content-type': 'application/json' }),
           body: JSON.stringify({ padding: 'x'.repeat(1024 * 1024) }),
         });
         expect(tooLarge.status).toBe(413);
@@ -130,6 +135,52 @@ export function describeServiceFoundation<E extends ServiceEnv>(
         expect((await problem(missing)).status).toBe(404);
       } finally {
         await sut.stop();
+      }
+    });
+
+    it('lists and replays dead letters only for the holder of ADMIN_TOKEN, and for nobody without it', async () => {
+      const sut = await startServiceForTest(definition, serviceEnv);
+      let closed: RunningService<E> | undefined;
+      try {
+        closed = await startServiceForTest(definition, { ...serviceEnv, ADMIN_TOKEN: '' });
+        const calls = [
+          ['GET', '/v1/admin/dead-letters'],
+          ['GET', '/v1/admin/dead-letters?status=bogus'],
+          ['POST', '/v1/admin/dead-letters/replay'],
+          ['POST', `/v1/admin/dead-letters/${randomUUID()}/replay`],
+          ['POST', '/v1/admin/dead-letters/not-a-uuid/replay'],
+        ] as const;
+        await expectAdminOnly(sut, calls);
+        const list = await fetch(`${sut.baseUrl}/v1/admin/dead-letters`, { headers: sut.adminHeaders() });
+        expect({ status: list.status, body: await list.json() }).toEqual({
+          status: 200,
+          body: { items: [] },
+        });
+        const replay = await fetch(`${sut.baseUrl}/v1/admin/dead-letters/replay`, {
+          method: 'POST',
+          headers: sut.adminHeaders(),
+        });
+        expect({ status: replay.status, body: await replay.json() }).toEqual({
+          status: 200,
+          body: { results: [] },
+        });
+
+        // Without ADMIN_TOKEN, not even a token opens them.
+        expect(closed.adminToken).toBeUndefined();
+        for (const [method, path] of calls) {
+          const response = await fetch(`${closed.baseUrl}${path}`, {
+            method,
+            headers: { authorization: `Bearer ${sut.adminToken}` },
+          });
+          expect(response.status).toBe(401);
+          expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="o2c-${definition.service}"`);
+          expect(await response.json()).toMatchObject({
+            code: `${definition.service.toUpperCase()}.ADMIN_TOKEN_REQUIRED`,
+            detail: 'the admin endpoints are closed: ADMIN_TOKEN is not set',
+          });
+        }
+      } finally {
+        await Promise.all([sut.stop(), closed?.stop()]);
       }
     });
 
@@ -153,6 +204,7 @@ export function describeServiceFoundation<E extends ServiceEnv>(
         KAFKA_TOPIC_NAMESPACE: 'Not_A_Namespace',
         PORT: '99999',
         LOG_LEVEL: 'loud',
+        ADMIN_TOKEN: 'too-short',
       });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('invalid configuration');
@@ -162,6 +214,7 @@ export function describeServiceFoundation<E extends ServiceEnv>(
         'KAFKA_TOPIC_NAMESPACE',
         'PORT',
         'LOG_LEVEL',
+        'ADMIN_TOKEN',
       ]) {
         expect(result.stderr).toContain(variable);
       }

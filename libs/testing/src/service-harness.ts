@@ -8,10 +8,13 @@ import {
   type ServiceDefinition,
   type ServiceEnv,
 } from '@o2c/platform';
+import { newAdminToken, withAdminToken } from './admin-token';
 import { uniqueTestDatabase } from './test-database';
 import { createTestTopics } from './test-topics';
 
 export interface RunningService<E extends ServiceEnv> {
+  /** Short service name: `deals`, `subscriptions`, `invoicing`, `provisioning`. */
+  readonly service: string;
   readonly app: INestApplication;
   readonly baseUrl: string;
   readonly env: E;
@@ -20,6 +23,10 @@ export interface RunningService<E extends ServiceEnv> {
   readonly topicNamespace: string;
   /** The physical name of an o2c topic as this service uses it: `topic(Topics.deals)`. */
   topic(name: string): string;
+  /** The service's `ADMIN_TOKEN` (a fresh one unless the overrides set it); undefined when set empty. */
+  readonly adminToken: string | undefined;
+  /** `headers` with `authorization: Bearer <adminToken>`, for the service's operations endpoints. */
+  adminHeaders(headers?: Record<string, string>): Record<string, string>;
   /** Closes the application, drops its test database and deletes the topics of its namespace. */
   stop(): Promise<void>;
 }
@@ -29,7 +36,8 @@ export interface RunningService<E extends ServiceEnv> {
  * PostgreSQL (in a database of its own, dropped on stop) and Kafka, on topics of its own: a
  * fresh topic namespace whose topics are created first and deleted on stop. Services that must
  * talk to each other share one: pass the `namespace` of `createTestTopics()` as
- * `KAFKA_TOPIC_NAMESPACE` (its topics are then the caller's to delete).
+ * `KAFKA_TOPIC_NAMESPACE` (its topics are then the caller's to delete). Its operations endpoints
+ * take a fresh `ADMIN_TOKEN` (`sut.adminHeaders()`); `ADMIN_TOKEN: ''` starts it without one.
  */
 export async function startServiceForTest<E extends ServiceEnv>(
   definition: ServiceDefinition<E>,
@@ -55,6 +63,7 @@ export async function startServiceForTest<E extends ServiceEnv>(
       PORT: '0',
       DATABASE_URL: database.url,
       KAFKA_TOPIC_NAMESPACE: topicNamespace,
+      ADMIN_TOKEN: newAdminToken(),
       ...overrides,
     });
     app = await createServiceApp(definition, env);
@@ -66,13 +75,17 @@ export async function startServiceForTest<E extends ServiceEnv>(
   }
   const started = app;
   const baseUrl = (await started.getUrl()).replace('[::1]', '127.0.0.1');
+  const adminToken = env.ADMIN_TOKEN || undefined;
   return {
+    service: definition.service,
     app: started,
     baseUrl,
     env,
     database,
     topicNamespace,
     topic: (name) => namespacedTopic(name, topicNamespace),
+    adminToken,
+    adminHeaders: (headers = {}) => withAdminToken(adminToken, headers),
     stop: () => stop(started),
   };
 }

@@ -1,12 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { dropDatabase } from '@o2c/persistence';
+import { newAdminToken, withAdminToken } from './admin-token';
 import { uniqueTestDatabase } from './test-database';
 
 /** A service running as its own process, from its build, as it runs in production. */
 export interface ServiceProcess {
   readonly service: string;
   readonly baseUrl: string;
+  /** Its `ADMIN_TOKEN` (a fresh one unless `env` sets it); undefined when set empty. */
+  readonly adminToken: string | undefined;
+  /** `headers` with `authorization: Bearer <adminToken>`, for its operations endpoints. */
+  adminHeaders(headers?: Record<string, string>): Record<string, string>;
   /** Everything it wrote to stdout and stderr so far, for a failing test's message. */
   output(): string;
   /** SIGTERM, wait for the exit, drop its test database. */
@@ -28,8 +33,8 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts `services/<service>/dist/main.js` (build it first) on the PostgreSQL and Kafka of the test run, in a
- * database of its own, with `env` added (its topic namespace, consumer group and secrets); resolves once it
- * answers `/health/live`.
+ * database of its own, with a fresh `ADMIN_TOKEN` and `env` added (its topic namespace, consumer group and
+ * secrets); resolves once it answers `/health/live`.
  */
 export async function startServiceProcess(
   service: string,
@@ -37,6 +42,7 @@ export async function startServiceProcess(
 ): Promise<ServiceProcess> {
   const database = uniqueTestDatabase(service);
   const port = await freePort();
+  const adminToken = env.ADMIN_TOKEN ?? newAdminToken();
   const child: ChildProcess = spawn(
     process.execPath,
     [join(repositoryRoot, 'services', service, 'dist', 'main.js')],
@@ -49,6 +55,7 @@ export async function startServiceProcess(
         PORT: String(port),
         LOG_LEVEL: 'warn',
         ...env,
+        ADMIN_TOKEN: adminToken,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -68,6 +75,8 @@ export async function startServiceProcess(
   return {
     service,
     baseUrl,
+    adminToken: adminToken || undefined,
+    adminHeaders: (headers = {}) => withAdminToken(adminToken, headers),
     output: () => output,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

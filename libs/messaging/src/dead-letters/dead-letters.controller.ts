@@ -7,6 +7,7 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  UseGuards,
   ValidationPipe,
 } from '@nestjs/common';
 import { IsIn, IsOptional } from 'class-validator';
@@ -16,6 +17,7 @@ import {
   type DeadLetterView,
   type ReplayResult,
 } from './dead-letters.service';
+import { DeadLettersGuard } from './dead-letters.guard';
 
 export class ListDeadLettersQuery {
   @IsOptional()
@@ -23,8 +25,9 @@ export class ListDeadLettersQuery {
   status?: 'pending' | 'replayed' | 'all';
 }
 
-/** Operations' view of the messages this service could not apply, and their replay. */
+/** Operations' view of the messages this service could not apply, and their replay; behind the application's admin guard. */
 @Controller('v1/admin/dead-letters')
+@UseGuards(DeadLettersGuard)
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLetters) {}
 

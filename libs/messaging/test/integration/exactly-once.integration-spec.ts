@@ -11,7 +11,7 @@ import {
   headersAsStrings,
   OutboxRelay,
 } from '../../src';
-import { COUNTED, Faults, startCountingApp, type CountingApp } from './support/counting-app';
+import { ADMIN_HEADERS, COUNTED, Faults, startCountingApp, type CountingApp } from './support/counting-app';
 import { waitFor } from './support/wait';
 
 let kafka: Kafka;
@@ -205,7 +205,7 @@ describe('transactional outbox and idempotent inbox, against the real Kafka and 
 
     const listed = await waitFor(
       async () =>
-        (await (await fetch(`${app.baseUrl}/v1/admin/dead-letters`)).json()) as {
+        (await (await fetch(`${app.baseUrl}/v1/admin/dead-letters`, { headers: ADMIN_HEADERS })).json()) as {
           items: { id: string; attempts: number; error: string; offset: string; type: string }[];
         },
       (body) => body.items.length === 2,
@@ -256,32 +256,76 @@ describe('transactional outbox and idempotent inbox, against the real Kafka and 
     // Replaying before the fix fails and keeps the letter; after the fix it applies once.
     const early = await fetch(`${app.baseUrl}/v1/admin/dead-letters/${poison!.id}/replay`, {
       method: 'POST',
+      headers: ADMIN_HEADERS,
     });
     expect(await early.json()).toMatchObject({
       id: poison!.id,
       outcome: 'failed',
       error: 'Error: cannot count acct-p#2 yet',
     });
+    // Only what the application's admin guard lets in lists or replays.
+    for (const [method, path] of [
+      ['GET', '/v1/admin/dead-letters'],
+      ['POST', '/v1/admin/dead-letters/replay'],
+      ['POST', `/v1/admin/dead-letters/${poison!.id}/replay`],
+    ]) {
+      expect({ method, path, status: (await fetch(`${app.baseUrl}${path}`, { method })).status }).toEqual({
+        method,
+        path,
+        status: 401,
+      });
+    }
     app.app.get(Faults).poisonFails = false;
     const replay = await fetch(`${app.baseUrl}/v1/admin/dead-letters/${poison!.id}/replay`, {
       method: 'POST',
+      headers: ADMIN_HEADERS,
     });
     expect(replay.status).toBe(200);
     expect(await replay.json()).toEqual({ id: poison!.id, outcome: 'applied' });
     const again = await fetch(`${app.baseUrl}/v1/admin/dead-letters/${poison!.id}/replay`, {
       method: 'POST',
+      headers: ADMIN_HEADERS,
     });
     expect(await again.json()).toEqual({ id: poison!.id, outcome: 'duplicate' });
     expect((await effects()).map((r) => r.seq)).toEqual([1, 3, 2]);
 
-    const pending = (await (await fetch(`${app.baseUrl}/v1/admin/dead-letters`)).json()) as {
+    const pending = (await (
+      await fetch(`${app.baseUrl}/v1/admin/dead-letters`, { headers: ADMIN_HEADERS })
+    ).json()) as {
       items: { id: string }[];
     };
     expect(pending.items.map((i) => i.id)).toEqual([invalid!.id]);
     expect(
-      (await fetch(`${app.baseUrl}/v1/admin/dead-letters/${randomUUID()}/replay`, { method: 'POST' })).status,
+      (
+        await fetch(`${app.baseUrl}/v1/admin/dead-letters/${randomUUID()}/replay`, {
+          method: 'POST',
+          headers: ADMIN_HEADERS,
+        })
+      ).status,
     ).toBe(404);
-    expect((await fetch(`${app.baseUrl}/v1/admin/dead-letters?status=everything`)).status).toBe(400);
+    expect(
+      (await fetch(`${app.baseUrl}/v1/admin/dead-letters?status=everything`, { headers: ADMIN_HEADERS }))
+        .status,
+    ).toBe(400);
+  });
+
+  it('closes the dead-letter API to everyone when the application gives it no admin guard', async () => {
+    const app = await start({ adminGuard: null, consume: false, relay: false });
+    for (const [method, path] of [
+      ['GET', '/v1/admin/dead-letters'],
+      ['POST', '/v1/admin/dead-letters/replay'],
+      ['POST', `/v1/admin/dead-letters/${randomUUID()}/replay`],
+    ]) {
+      const response = await fetch(`${app.baseUrl}${path}`, { method, headers: ADMIN_HEADERS });
+      expect({ method, path, status: response.status, body: await response.json() }).toEqual({
+        method,
+        path,
+        status: 401,
+        body: expect.objectContaining({
+          detail: 'the dead-letter endpoints are closed: no admin guard is configured',
+        }) as unknown,
+      });
+    }
   });
 
   it('stops during retries without skipping the failing message, and applies it and its successors once after a restart', async () => {

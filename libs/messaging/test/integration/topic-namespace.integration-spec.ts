@@ -4,7 +4,7 @@ import { databaseOnServer, dropDatabase, ensureDatabase, type DatabaseLocation }
 import { type Admin, AssignerProtocol, type Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { createKafka, encodeEvent, ensureTopics } from '../../src';
-import { COUNTED, Faults, startCountingApp, type CountingApp } from './support/counting-app';
+import { ADMIN_HEADERS, COUNTED, Faults, startCountingApp, type CountingApp } from './support/counting-app';
 import { waitFor } from './support/wait';
 
 let kafka: Kafka;
@@ -111,7 +111,9 @@ it('keeps a namespaced service off the shared topic: it consumes, publishes, dea
   expect(topics).toContain(deadLetterTopic(physical, group));
   expect(topics).not.toContain(deadLetterTopic(shared, group));
   expect(await messagesOn(deadLetterTopic(physical, group))).toBe(1);
-  const listed = (await (await fetch(`${app.baseUrl}/v1/admin/dead-letters`)).json()) as {
+  const listed = (await (
+    await fetch(`${app.baseUrl}/v1/admin/dead-letters`, { headers: ADMIN_HEADERS })
+  ).json()) as {
     items: { id: string; topic: string; key: string }[];
   };
   expect(listed.items).toEqual([expect.objectContaining({ topic: physical, key: 'acct-ns' })]);
@@ -120,6 +122,7 @@ it('keeps a namespaced service off the shared topic: it consumes, publishes, dea
   app.app.get(Faults).poisonFails = false;
   const replay = await fetch(`${app.baseUrl}/v1/admin/dead-letters/${listed.items[0]!.id}/replay`, {
     method: 'POST',
+    headers: ADMIN_HEADERS,
   });
   expect(await replay.json()).toEqual({ id: listed.items[0]!.id, outcome: 'applied' });
   expect(await rows('SELECT account, seq FROM effects ORDER BY applied')).toEqual([

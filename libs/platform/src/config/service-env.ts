@@ -7,9 +7,11 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  Matches,
   Max,
   Min,
   registerDecorator,
+  ValidateIf,
   type ValidationOptions,
 } from 'class-validator';
 
@@ -83,6 +85,19 @@ export abstract class ServiceEnv {
   /** Minimum level of the JSON log lines. */
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
+
+  /**
+   * Bearer token of the service's operations endpoints (dead letters and their replay, admin runs, reads of
+   * customer data; the README's "Operating a service" lists them): `Authorization: Bearer <token>`, at least 32
+   * characters of `A-Z a-z 0-9 - . _ ~ + /` (e.g. `openssl rand -hex 32`). Unset or empty: those endpoints
+   * answer 401 to everyone. (secret)
+   */
+  @ValidateIf((_env: object, value: unknown) => value !== undefined && value !== '')
+  @Matches(/^[A-Za-z0-9\-._~+/]{32,}=*$/, {
+    message:
+      'ADMIN_TOKEN must be at least 32 characters of A-Z a-z 0-9 - . _ ~ + / (e.g. openssl rand -hex 32)',
+  })
+  ADMIN_TOKEN?: string;
 
   /** Seconds a graceful shutdown may take before the process exits anyway. */
   @IsOptional()

@@ -63,6 +63,19 @@ describe(validateEnv.name, () => {
     }
   });
 
+  it('takes an ADMIN_TOKEN of at least 32 token characters; unset or empty is none', () => {
+    expect(validateEnv(ExampleEnv, valid).ADMIN_TOKEN).toBeUndefined();
+    expect(validateEnv(ExampleEnv, { ...valid, ADMIN_TOKEN: '' }).ADMIN_TOKEN).toBe('');
+    for (const good of ['0123456789abcdef'.repeat(4), 'A-._~+/'.repeat(5), `${'x'.repeat(32)}==`]) {
+      expect(validateEnv(ExampleEnv, { ...valid, ADMIN_TOKEN: good }).ADMIN_TOKEN).toBe(good);
+    }
+    for (const bad of ['x'.repeat(31), `${'x'.repeat(32)} y`, `${'x'.repeat(32)}"`, `=${'x'.repeat(32)}`]) {
+      expect(problemsOf({ ...valid, ADMIN_TOKEN: bad })).toEqual([
+        'ADMIN_TOKEN must be at least 32 characters of A-Z a-z 0-9 - . _ ~ + / (e.g. openssl rand -hex 32)',
+      ]);
+    }
+  });
+
   it('explains a DATABASE_URL that is not a postgres URL', () => {
     expect(problemsOf({ ...valid, DATABASE_URL: 'mysql://root@db/x' })).toEqual([
       'DATABASE_URL must be a postgres:// URL, got mysql://',

@@ -1,5 +1,5 @@
 import { ServiceEnv } from '@o2c/platform';
-import { IsNotEmpty, IsString, Matches, ValidateIf } from 'class-validator';
+import { IsNotEmpty, IsString, Matches } from 'class-validator';
 
 /** Settings of the deals service; see ServiceEnv for the ones every service shares. */
 export class DealsEnv extends ServiceEnv {
@@ -19,18 +19,6 @@ export class DealsEnv extends ServiceEnv {
   @IsString()
   @IsNotEmpty()
   CATALOG_SEED_FILE: string = 'deploy/catalog/catalog.v1.json';
-
-  /**
-   * Bearer token of the operations endpoints (`/v1/deals` exception queue and replay, catalog
-   * writes): `Authorization: Bearer <token>`, at least 32 characters of `A-Z a-z 0-9 - . _ ~ + /`
-   * (e.g. `openssl rand -hex 32`). Unset or empty: those endpoints answer 401 to everyone. (secret)
-   */
-  @ValidateIf((_env: object, value: unknown) => value !== undefined && value !== '')
-  @Matches(/^[A-Za-z0-9\-._~+/]{32,}=*$/, {
-    message:
-      'DEALS_ADMIN_TOKEN must be at least 32 characters of A-Z a-z 0-9 - . _ ~ + / (e.g. openssl rand -hex 32)',
-  })
-  DEALS_ADMIN_TOKEN?: string;
 
   /** Tax rate by customer country, in percent (billing-rules.md §8); a deal for a country not in it is rejected. */
   @IsString()

@@ -29,7 +29,7 @@ const pro = { licenseProduct: 'pro', seatsPerUnit: 1, features: ['sso'] };
 const anyTime = expect.any(String) as unknown as string;
 
 beforeAll(async () => {
-  ({ sut, db } = await startDeals({ adminToken: true }));
+  ({ sut, db } = await startDeals());
 });
 
 afterAll(() => stopDeals({ sut, db }));
@@ -227,7 +227,7 @@ describe('GET /openapi.json', () => {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'opaque',
-        description: 'The DEALS_ADMIN_TOKEN setting',
+        description: 'The ADMIN_TOKEN setting',
       },
     });
     const webhook = document.paths['/v1/webhooks/deals']!['post']!;

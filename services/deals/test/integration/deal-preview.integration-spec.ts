@@ -118,7 +118,7 @@ const previewed: string[] = [];
 const accepted: string[] = [];
 
 beforeAll(async () => {
-  ({ sut, db } = await startDeals({ adminToken: true }));
+  ({ sut, db } = await startDeals());
 });
 
 afterAll(() => stopDeals({ sut, db }));

@@ -73,7 +73,7 @@ async function accountEvents(
 }
 
 beforeAll(async () => {
-  ({ sut, db } = await startDeals({ adminToken: true }));
+  ({ sut, db } = await startDeals());
 });
 
 afterAll(() => stopDeals({ sut, db }));
@@ -100,6 +100,7 @@ describe('the admin token', () => {
         ['POST', `/v1/deals/${body.deal.id}/replay`],
         ['POST', '/v1/deals/replay', { status: 'rejected' }],
         ['PUT', '/v1/catalog/SEAT-ULTRA-401', seatEntry('Ultra seat')],
+        ['POST', '/v1/deals/preview', body],
       ];
       for (const [method, path, request] of calls) {
         const response = await admin(sut.baseUrl, path, { method, body: request, authorization });
@@ -127,14 +128,18 @@ describe('the admin token', () => {
     expect((await admin(sut.baseUrl, '/v1/catalog', { authorization: null })).status).toBe(200);
   });
 
-  it('closes the operations endpoints to everyone when DEALS_ADMIN_TOKEN is not set', async () => {
-    const closed = await startServiceForTest(dealsService, { DEALS_WEBHOOK_SECRETS: SECRET });
+  it('closes the operations endpoints to everyone when ADMIN_TOKEN is not set', async () => {
+    const closed = await startServiceForTest(dealsService, {
+      DEALS_WEBHOOK_SECRETS: SECRET,
+      ADMIN_TOKEN: '',
+    });
     try {
       const response = await admin(closed.baseUrl, '/v1/deals');
       expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="o2c-deals"');
       expect(await response.json()).toMatchObject({
         code: 'DEALS.ADMIN_TOKEN_REQUIRED',
-        detail: 'the admin endpoints are closed: DEALS_ADMIN_TOKEN is not set',
+        detail: 'the admin endpoints are closed: ADMIN_TOKEN is not set',
       });
     } finally {
       await closed.stop();

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type Clock } from '@o2c/contracts';
-import { type RunningService, waitForValue } from '@o2c/testing';
+import { expectAdminOnly, type RunningService, waitForValue } from '@o2c/testing';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { type ProvisioningEnv } from '../../src/config/env.schema';
@@ -209,6 +209,21 @@ describe('webhooks to the products', () => {
     expect(unknown.headers.get('content-type')).toContain('application/problem+json');
     expect(await unknown.json()).toMatchObject({ status: 404, code: 'PROVISIONING.DELIVERY_NOT_FOUND' });
     expect((await post(sut, '/v1/deliveries/not-a-uuid/replay', {})).status).toBe(400);
+  });
+
+  it('shows the log, whose payloads carry licence keys, and replays only with the admin token', async () => {
+    const platform = byProduct('platform');
+    await expectAdminOnly(sut, [
+      ['GET', `/v1/accounts/${v1.accountId}/deliveries`],
+      ['POST', `/v1/deliveries/${platform.id}/replay`, {}],
+      ['POST', `/v1/deliveries/${randomUUID()}/replay`, {}],
+      ['POST', '/v1/deliveries/not-a-uuid/replay', {}],
+    ]);
+    const after = (await deliveriesOf(v1.accountId)).find((d) => d.id === platform.id);
+    expect({ status: after?.status, attempts: after?.log.length }).toEqual({
+      status: 'delivered',
+      attempts: 6,
+    });
   });
 });
 

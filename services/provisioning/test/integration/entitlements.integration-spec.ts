@@ -8,7 +8,7 @@ import {
   Topics,
 } from '@o2c/contracts';
 import { type EventRecord, validateEventData } from '@o2c/messaging';
-import { eventOn, type RunningService, waitForValue } from '@o2c/testing';
+import { eventOn, expectAdminOnly, type RunningService, waitForValue } from '@o2c/testing';
 import { type ProvisioningEnv } from '../../src/config/env.schema';
 import {
   activated,
@@ -339,6 +339,19 @@ describe('a contract starting in the future', () => {
   });
 });
 
+describe('the admin token', () => {
+  it("is needed to read an account's entitlements and their history, and to run provisioning", async () => {
+    await expectAdminOnly(sut, [
+      ['GET', '/v1/accounts/A1/entitlements'],
+      ['GET', '/v1/accounts/A1/entitlements?asOf=2026-03-01'],
+      ['GET', '/v1/accounts/A1/entitlements?asOf=tomorrow'],
+      ['GET', '/v1/accounts/A1/entitlements/history'],
+      ['POST', '/v1/admin/provisioning-runs', { asOf: '2040-01-01' }],
+      ['POST', '/v1/admin/provisioning-runs', {}],
+    ]);
+  });
+});
+
 describe('bad input', () => {
   it.each([
     ['POST', '/v1/admin/provisioning-runs', { asOf: '2026-02-30' }, 'asOf'],
@@ -347,7 +360,7 @@ describe('bad input', () => {
   ])('%s %s answers 400 problem+json naming the field', async (method, path, body, field) => {
     const response = await fetch(`${sut.baseUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: sut.adminHeaders({ 'content-type': 'application/json' }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     expect(response.status).toBe(400);

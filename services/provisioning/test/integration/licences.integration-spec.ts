@@ -26,8 +26,9 @@ interface Jwks {
   keys: { kty: string; crv: string; x: string; kid: string; alg: string; use: string }[];
 }
 
+// Products read the JWKS and verify licences without the admin token.
 const verifyRemotely = async (licenceKey: string) => {
-  const response = await post(sut, '/v1/licenses/verify', { licence: licenceKey });
+  const response = await post(sut, '/v1/licenses/verify', { licence: licenceKey }, 'anyone');
   expect(response.status).toBe(200);
   return (await response.json()) as { valid: boolean; reason?: string; keyId?: string; claims?: unknown };
 };
@@ -54,7 +55,7 @@ afterAll(async () => {
 });
 
 it('publishes the signing key and the retired one as Ed25519 JWKs', async () => {
-  const { keys } = await getJson<Jwks>(sut, '/.well-known/jwks.json');
+  const { keys } = await getJson<Jwks>(sut, '/.well-known/jwks.json', 'anyone');
   expect(keys.map(({ kty, crv, kid, alg, use }) => ({ kty, crv, kid, alg, use }))).toEqual([
     { kty: 'OKP', crv: 'Ed25519', kid: 'o2c-2026-03', alg: 'EdDSA', use: 'sig' },
     { kty: 'OKP', crv: 'Ed25519', kid: 'o2c-2025-01', alg: 'EdDSA', use: 'sig' },
@@ -63,7 +64,7 @@ it('publishes the signing key and the retired one as Ed25519 JWKs', async () => 
 });
 
 it('issues a licence that verifies with the public key of the JWKS alone, offline and at the service', async () => {
-  const { keys } = await getJson<Jwks>(sut, '/.well-known/jwks.json');
+  const { keys } = await getJson<Jwks>(sut, '/.well-known/jwks.json', 'anyone');
   const jwk = keys.find((k) => k.kid === licence.keyId)!;
   const publicKey = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, format: 'jwk' });
   expect(verifyLicence(licence.licenseKey, publicKey)).toMatchObject({
@@ -108,7 +109,7 @@ it('still accepts a licence signed with the key it was rotated from', async () =
 });
 
 it('answers 400 problem+json naming the field when the licence is empty', async () => {
-  const response = await post(sut, '/v1/licenses/verify', { licence: '' });
+  const response = await post(sut, '/v1/licenses/verify', { licence: '' }, 'anyone');
   expect(response.status).toBe(400);
   expect(response.headers.get('content-type')).toContain('application/problem+json');
   expect(await response.json()).toMatchObject({ errors: [{ path: 'licence' }] });

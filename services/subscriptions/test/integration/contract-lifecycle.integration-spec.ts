@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type DealClosedV1, EventTypes, Topics } from '@o2c/contracts';
 import { type EventRecord } from '@o2c/messaging';
-import { eventOn, publishEvents, startServiceForTest, type RunningService, waitForValue } from '@o2c/testing';
+import {
+  eventOn,
+  expectAdminOnly,
+  publishEvents,
+  startServiceForTest,
+  type RunningService,
+  waitForValue,
+} from '@o2c/testing';
 import { subscriptionsService } from '../../src/app.module';
 import { type SubscriptionsEnv } from '../../src/config/env.schema';
 
@@ -71,12 +78,18 @@ function contractEvent(type: string, version: number, contract = contractId): Pr
   );
 }
 
+/** Calls an operations endpoint with the admin token. */
 async function post(path: string, body: unknown): Promise<Response> {
   return fetch(`${sut.baseUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: sut.adminHeaders({ 'content-type': 'application/json' }),
     body: JSON.stringify(body),
   });
+}
+
+/** Reads an operations endpoint with the admin token. */
+async function get(path: string): Promise<Response> {
+  return fetch(`${sut.baseUrl}${path}`, { headers: sut.adminHeaders() });
 }
 
 beforeAll(async () => {
@@ -122,7 +135,7 @@ describe('a contract through its life', () => {
   });
 
   it('shows its versions and its billing schedule to the cent, with explanations', async () => {
-    const contract = (await (await fetch(`${sut.baseUrl}/v1/contracts/${contractId}`)).json()) as {
+    const contract = (await (await get(`/v1/contracts/${contractId}`)).json()) as {
       version: number;
       versions: { version: number; eventType: string; effectiveDate?: string }[];
     };
@@ -132,9 +145,7 @@ describe('a contract through its life', () => {
       [2, EventTypes.subscriptionAmended, '2026-06-15'],
     ]);
 
-    const schedule = (await (
-      await fetch(`${sut.baseUrl}/v1/contracts/${contractId}/billing-schedule`)
-    ).json()) as {
+    const schedule = (await (await get(`/v1/contracts/${contractId}/billing-schedule`)).json()) as {
       documents: {
         date: string;
         kind: string;
@@ -200,7 +211,7 @@ describe('a contract through its life', () => {
       } as never),
     );
     const letter = await waitForValue(async () => {
-      const body = (await (await fetch(`${sut.baseUrl}/v1/admin/dead-letters`)).json()) as {
+      const body = (await (await get(`/v1/admin/dead-letters`)).json()) as {
         items: { key: string; error: string }[];
       };
       return body.items.find((item) => item.error.includes(`${dealId}-late`));
@@ -208,8 +219,19 @@ describe('a contract through its life', () => {
     expect(letter.error).toContain('the contract was cancelled on 2027-05-01');
   });
 
+  it('shows contracts and runs renewals only with the admin token: they hold customer data', async () => {
+    await expectAdminOnly(sut, [
+      ['GET', `/v1/contracts/${contractId}`],
+      ['GET', `/v1/contracts/${contractId}/billing-schedule`],
+      ['GET', `/v1/contracts/${randomUUID()}`],
+      ['POST', '/v1/admin/renewals', { asOf: '2031-02-01' }],
+      ['POST', '/v1/admin/renewals', { asOf: 'not-a-date' }],
+    ]);
+    expect((await get(`/v1/contracts/${contractId}`)).status).toBe(200);
+  });
+
   it('answers 404 problem+json for a contract it does not know', async () => {
-    const response = await fetch(`${sut.baseUrl}/v1/contracts/${randomUUID()}`);
+    const response = await get(`/v1/contracts/${randomUUID()}`);
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
   });

@@ -137,7 +137,7 @@ describe('a closed deal becomes a contract', () => {
     const deal = closedDeal('amendment');
     await publish(deal);
     const letter = await waitForValue(async () => {
-      const response = await fetch(`${sut.baseUrl}/v1/admin/dead-letters`);
+      const response = await fetch(`${sut.baseUrl}/v1/admin/dead-letters`, { headers: sut.adminHeaders() });
       const body = (await response.json()) as { items: { key: string; error: string; attempts: number }[] };
       return body.items.find((i) => i.key === deal.account.id);
     });

@@ -136,8 +136,11 @@ describe('order to cash', () => {
       'o2c/provisioning',
     ]);
 
+    // Operations read what the services made with each service's ADMIN_TOKEN (startServiceProcess sets one).
     const contract = (await (
-      await fetch(`${service('subscriptions').baseUrl}/v1/contracts/${contractId}`)
+      await fetch(`${service('subscriptions').baseUrl}/v1/contracts/${contractId}`, {
+        headers: service('subscriptions').adminHeaders(),
+      })
     ).json()) as {
       version: number;
       status: string;
@@ -146,7 +149,9 @@ describe('order to cash', () => {
 
     // 50 × 360.00 × 0.9 = 16,200.00 and 5,000.00; 19 % German VAT (the seller is German): 3,078.00 + 950.00.
     const invoices = (await (
-      await fetch(`${service('invoicing').baseUrl}/v1/invoices?contractId=${contractId}`)
+      await fetch(`${service('invoicing').baseUrl}/v1/invoices?contractId=${contractId}`, {
+        headers: service('invoicing').adminHeaders(),
+      })
     ).json()) as { items: Record<string, unknown>[] };
     const first = invoices.items.filter((invoice) => invoice.issueDate === '2025-03-01');
     expect(first).toHaveLength(1);

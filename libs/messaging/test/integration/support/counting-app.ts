@@ -1,4 +1,13 @@
-import { Controller, type DynamicModule, type INestApplication, Injectable, Module } from '@nestjs/common';
+import {
+  type CanActivate,
+  Controller,
+  type DynamicModule,
+  type ExecutionContext,
+  type INestApplication,
+  Injectable,
+  Module,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -45,6 +54,20 @@ class CreateEffects1764000000100 implements MigrationInterface {
   }
 }
 
+/** What operations send to the counting app's dead-letter API. */
+export const ADMIN_HEADERS = { authorization: 'Bearer counting-admin' };
+
+/** The application's admin guard, as a service has one (`@o2c/platform`'s `AdminTokenGuard`). */
+export const countingAdminGuard: CanActivate = {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
+    if (request.headers.authorization !== ADMIN_HEADERS.authorization) {
+      throw new UnauthorizedException('not the counting admin');
+    }
+    return true;
+  },
+};
+
 /** What the test controls about the handler: whether poison messages still fail. */
 @Injectable()
 export class Faults {
@@ -76,6 +99,7 @@ class CountingModule {
     relay: boolean,
     topicNamespace?: string,
     groupId = 'counting',
+    adminGuard: CanActivate | null = countingAdminGuard,
   ): DynamicModule {
     return {
       module: CountingModule,
@@ -94,6 +118,7 @@ class CountingModule {
           schemas: new Map([[COUNTED, CountedV1]]),
           relay,
           topicNamespace,
+          ...(adminGuard ? { adminGuard } : {}),
           consumer: {
             maxAttempts: 3,
             initialRetryDelayMs: 50,
@@ -129,11 +154,19 @@ export async function startCountingApp(
     topicNamespace?: string;
     /** Consumer group; `counting` by default. */
     groupId?: string;
+    /** Who may use the dead-letter API: `countingAdminGuard` (send ADMIN_HEADERS) by default, null for none. */
+    adminGuard?: CanActivate | null;
     consumer?: Partial<Pick<KafkaInboxServerOptions, 'maxAttempts' | 'initialRetryDelayMs'>>;
   } = {},
 ): Promise<CountingApp> {
   const app = await NestFactory.create(
-    CountingModule.register(database, options.relay ?? true, options.topicNamespace, options.groupId),
+    CountingModule.register(
+      database,
+      options.relay ?? true,
+      options.topicNamespace,
+      options.groupId,
+      options.adminGuard === undefined ? countingAdminGuard : options.adminGuard,
+    ),
     {
       logger: ['error'],
       abortOnError: false,

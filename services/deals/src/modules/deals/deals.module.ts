@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AdminTokenGuard } from './api/admin-token.guard';
 import { CatalogHttpController } from './api/catalog.http.controller';
 import { DealPreviewHttpController } from './api/deal-preview.http.controller';
 import { DealWebhookHttpController } from './api/deal-webhook.http.controller';
@@ -38,7 +37,6 @@ import { ReplayDealsHandler } from './usecases/replay-deals/replay-deals.handler
     CatalogRepository,
     TaxRatesRepository,
     WebhookSignatureGuard,
-    AdminTokenGuard,
     DealsErrorFilter,
   ],
   // The CRM adapters hand their mapped deals to the same intake.

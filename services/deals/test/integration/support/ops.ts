@@ -7,7 +7,7 @@ import { dealsService } from '../../../src/app.module';
 import { type DealsEnv } from '../../../src/config/env.schema';
 import { SECRET } from './deal-webhook';
 
-/** The deals service's DEALS_ADMIN_TOKEN in the tests. */
+/** The deals service's ADMIN_TOKEN in the tests that call its operations endpoints through `admin`. */
 export const ADMIN_TOKEN = randomBytes(32).toString('hex');
 
 /** The deals service under test and a client on its database. */
@@ -17,14 +17,11 @@ export interface DealsUnderTest {
 }
 
 /**
- * Starts the deals service with the webhook's SECRET (and ADMIN_TOKEN as DEALS_ADMIN_TOKEN with
- * `adminToken`) and connects to its database; `stopDeals` undoes both.
+ * Starts the deals service with the webhook's SECRET and ADMIN_TOKEN, and connects to its database;
+ * `stopDeals` undoes both.
  */
-export async function startDeals(options: { adminToken?: boolean } = {}): Promise<DealsUnderTest> {
-  const sut = await startServiceForTest(dealsService, {
-    DEALS_WEBHOOK_SECRETS: SECRET,
-    ...(options.adminToken ? { DEALS_ADMIN_TOKEN: ADMIN_TOKEN } : {}),
-  });
+export async function startDeals(): Promise<DealsUnderTest> {
+  const sut = await startServiceForTest(dealsService, { DEALS_WEBHOOK_SECRETS: SECRET, ADMIN_TOKEN });
   const db = new Client({ connectionString: sut.database.url });
   await db.connect();
   return { sut, db };

@@ -164,20 +164,32 @@ export const amended = EventTypes.subscriptionAmended;
 export const renewed = EventTypes.subscriptionRenewed;
 export const cancelled = EventTypes.subscriptionCancelled;
 
+/** Who calls: operations with the admin token, or anyone (a product) without it. */
+export type Caller = 'admin' | 'anyone';
+
+function headersOf(sut: RunningService<ProvisioningEnv>, caller: Caller, headers: Record<string, string>) {
+  return caller === 'admin' ? sut.adminHeaders(headers) : headers;
+}
+
 export async function post(
   sut: RunningService<ProvisioningEnv>,
   path: string,
   body: unknown,
+  caller: Caller = 'admin',
 ): Promise<Response> {
   return fetch(`${sut.baseUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: headersOf(sut, caller, { 'content-type': 'application/json' }),
     body: JSON.stringify(body),
   });
 }
 
-export async function getJson<T>(sut: RunningService<ProvisioningEnv>, path: string): Promise<T> {
-  const response = await fetch(`${sut.baseUrl}${path}`);
+export async function getJson<T>(
+  sut: RunningService<ProvisioningEnv>,
+  path: string,
+  caller: Caller = 'admin',
+): Promise<T> {
+  const response = await fetch(`${sut.baseUrl}${path}`, { headers: headersOf(sut, caller, {}) });
   if (response.status !== 200) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Param, Put, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Res, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '@o2c/platform';
 import { type Response } from 'express';
 import { DealsError, DealsErrorCode } from '../domain/deals.errors';
 import { CatalogRepository } from '../infra/catalog.repository';
 import { PutCatalogEntryHandler } from '../usecases/put-catalog-entry/put-catalog-entry.handler';
-import { AdminTokenGuard } from './admin-token.guard';
 import { CatalogEntryRequest, CatalogSkuParams } from './catalog-entry.request.dto';
 import {
   CatalogEntryDetailResponse,
@@ -44,7 +44,7 @@ export class CatalogHttpController {
   }
 
   @Put(':sku')
-  @UseGuards(AdminTokenGuard)
+  @AdminOnly()
   @ApiBearerAuth('admin')
   @ApiOperation({
     summary: 'Make the body the current version of an entry (version 1 of a new SKU)',

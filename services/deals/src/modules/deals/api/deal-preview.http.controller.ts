@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '@o2c/platform';
 import { PreviewDealHandler } from '../usecases/preview-deal/preview-deal.handler';
-import { AdminTokenGuard } from './admin-token.guard';
 import { DealPreviewResponse } from './deal-preview.response.dto';
 import { notBillableProblem } from './deal-webhook.http.controller';
 import { DealWebhookRequest } from './deal-webhook.request.dto';
@@ -12,7 +12,7 @@ import { ApiProblems, NotBillableProblemResponse } from './problem.response.dto'
 @ApiTags('preview')
 @ApiBearerAuth('admin')
 @Controller('v1/deals/preview')
-@UseGuards(AdminTokenGuard)
+@AdminOnly()
 @UseFilters(DealsErrorFilter)
 export class DealPreviewHttpController {
   constructor(private readonly previewDeal: PreviewDealHandler) {}

@@ -7,11 +7,6 @@ export const DEALS_PROBLEMS: Readonly<Record<DealsErrorCode, CodeProblem>> = {
   [DealsErrorCode.NotBillable]: { status: HttpStatus.UNPROCESSABLE_ENTITY, title: 'Deal not billable' },
   [DealsErrorCode.DealNotFound]: { status: HttpStatus.NOT_FOUND, title: 'Deal not found' },
   [DealsErrorCode.CatalogEntryNotFound]: { status: HttpStatus.NOT_FOUND, title: 'Catalog entry not found' },
-  [DealsErrorCode.AdminTokenRequired]: {
-    status: HttpStatus.UNAUTHORIZED,
-    title: 'Admin token required',
-    headers: { 'WWW-Authenticate': 'Bearer realm="o2c-deals"' },
-  },
 };
 
 /** Answers a DealsError as RFC 9457 problem+json, in the same form as every other error of the service. */

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '@o2c/platform';
 import { DealsError, DealsErrorCode } from '../domain/deals.errors';
 import { GetDealHandler } from '../usecases/get-deal/get-deal.handler';
 import { ListDealsHandler } from '../usecases/list-deals/list-deals.handler';
 import { ReplayDealsHandler } from '../usecases/replay-deals/replay-deals.handler';
-import { AdminTokenGuard } from './admin-token.guard';
 import {
   DealAttemptResponse,
   DealDetailResponse,
@@ -26,7 +26,7 @@ const notFound = (dealId: string) =>
 @ApiBearerAuth('admin')
 @ApiProblems([401, 'No or wrong admin token'])
 @Controller('v1/deals')
-@UseGuards(AdminTokenGuard)
+@AdminOnly()
 @UseFilters(DealsErrorFilter)
 export class DealsHttpController {
   constructor(

@@ -65,7 +65,7 @@ export function openApiDocument(options: {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'opaque',
-        description: 'The DEALS_ADMIN_TOKEN setting',
+        description: 'The ADMIN_TOKEN setting',
       },
       'admin',
     )

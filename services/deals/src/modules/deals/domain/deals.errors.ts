@@ -3,7 +3,6 @@ export enum DealsErrorCode {
   NotBillable = 'DEALS.NOT_BILLABLE',
   DealNotFound = 'DEALS.DEAL_NOT_FOUND',
   CatalogEntryNotFound = 'DEALS.CATALOG_ENTRY_NOT_FOUND',
-  AdminTokenRequired = 'DEALS.ADMIN_TOKEN_REQUIRED',
 }
 
 /** The one error the deals service throws at its edge; `code` says what went wrong, `extensions` add members to the problem. */

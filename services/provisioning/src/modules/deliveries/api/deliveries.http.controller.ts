@@ -1,10 +1,13 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseFilters } from '@nestjs/common';
+import { AdminOnly } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { ProvisioningErrorFilter } from '../../../errors/provisioning-error.filter';
 import { DeliveryRepository, type DeliveryView } from '../infra/delivery.repository';
 import { ReplayDeliveryHandler } from '../usecases/replay-delivery/replay-delivery.handler';
 
+/** Operations' log of the webhooks to the products and their replay, behind ADMIN_TOKEN: payloads carry licence keys. */
 @Controller()
+@AdminOnly()
 @UseFilters(ProvisioningErrorFilter)
 export class DeliveriesHttpController {
   constructor(

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { AdminOnly } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { entitlementsOn } from '../domain/entitlement-timeline';
 import { type ChangeView, EntitlementRepository } from '../infra/entitlement.repository';
@@ -20,7 +21,13 @@ interface EntitlementView {
   since: string;
 }
 
+/**
+ * Operations' view of the accounts' entitlements and the provisioning run, behind ADMIN_TOKEN: what a customer
+ * has bought is theirs to see, not anyone's who reaches the service. Products learn it from the webhooks and
+ * check licences at the public `POST /v1/licenses/verify`.
+ */
 @Controller()
+@AdminOnly()
 export class EntitlementsHttpController {
   constructor(
     private readonly dataSource: DataSource,

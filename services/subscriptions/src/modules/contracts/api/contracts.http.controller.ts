@@ -1,11 +1,17 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
 import { CalendarDate, presentDocument, scheduleDocuments, withAutomaticRenewals } from '@o2c/billing';
+import { AdminOnly } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { ContractRepository, engineHistory, type StoredVersion } from '../infra/contract.repository';
 import { RenewContractsHandler } from '../usecases/renew-contracts/renew-contracts.handler';
 import { RunRenewalsRequestDto } from './run-renewals.request.dto';
 
+/**
+ * Operations' view of the contracts and the renewal run, behind ADMIN_TOKEN: a contract holds the customer's
+ * name, tax id, prices and terms, which nobody without the token may read.
+ */
 @Controller()
+@AdminOnly()
 export class ContractsHttpController {
   constructor(
     private readonly dataSource: DataSource,
