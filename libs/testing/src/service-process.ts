@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { dropDatabase } from '@o2c/persistence';
+import { type DatabaseLocation, dropDatabase } from '@o2c/persistence';
 import { newAdminToken, withAdminToken } from './admin-token';
 import { uniqueTestDatabase } from './test-database';
 
@@ -14,7 +14,9 @@ export interface ServiceProcess {
   adminHeaders(headers?: Record<string, string>): Record<string, string>;
   /** Everything it wrote to stdout and stderr so far, for a failing test's message. */
   output(): string;
-  /** SIGTERM, wait for the exit, drop its test database. */
+  /** Sends `signal` (SIGKILL to crash it) and waits for the exit; its database stays. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** SIGTERM, wait for the exit, drop its test database (unless the caller gave it one). */
   stop(): Promise<void>;
 }
 
@@ -39,8 +41,10 @@ export async function freePort(): Promise<number> {
 export async function startServiceProcess(
   service: string,
   env: Record<string, string>,
+  /** A database the caller owns (several processes of one service share it, e.g. across a crash). */
+  sharedDatabase?: DatabaseLocation,
 ): Promise<ServiceProcess> {
-  const database = uniqueTestDatabase(service);
+  const database = sharedDatabase ?? uniqueTestDatabase(service);
   const port = await freePort();
   const adminToken = env.ADMIN_TOKEN ?? newAdminToken();
   const child: ChildProcess = spawn(
@@ -78,10 +82,14 @@ export async function startServiceProcess(
     adminToken: adminToken || undefined,
     adminHeaders: (headers = {}) => withAdminToken(adminToken, headers),
     output: () => output,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
-      await dropDatabase(database);
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+      if (!sharedDatabase) await dropDatabase(database);
     },
   };
 }

@@ -67,7 +67,8 @@ interface Document {
 
 async function documents(path: 'invoices' | 'credit-notes'): Promise<Document[]> {
   const page = await getJson<{ items: Document[] }>(
-    `${sut.baseUrl}/v1/${path}?contractId=${encodeURIComponent(contractId)}&limit=100`,
+    sut,
+    `/v1/${path}?contractId=${encodeURIComponent(contractId)}&limit=100`,
   );
   return page.items.sort((a, b) => a.number.localeCompare(b.number));
 }
@@ -104,7 +105,7 @@ describe('a change that arrives after the documents it affects were issued', () 
   it('issues an increase, backdated, as its own invoice and a correcting invoice dated on its effective date', async () => {
     await publishEvents(sut.topic(Topics.subscriptions), events.slice(0, 1));
     await contractStored(db, contractId, 1);
-    const first = await billRun(sut.baseUrl, '2026-04-01');
+    const first = await billRun(sut, '2026-04-01');
     expect(first.issued.map((document) => document.number)).toEqual([
       'INV-2026-000001',
       'INV-2026-000002',
@@ -114,7 +115,7 @@ describe('a change that arrives after the documents it affects were issued', () 
 
     await publishEvents(sut.topic(Topics.subscriptions), events.slice(1, 2));
     await contractStored(db, contractId, 2);
-    const second = await billRun(sut.baseUrl, '2026-04-01');
+    const second = await billRun(sut, '2026-04-01');
     expect(second.failed).toEqual([]);
     expect(second.issued.map((document) => [document.number, document.issueDate])).toEqual([
       ['INV-2026-000005', '2026-02-15'],
@@ -147,7 +148,7 @@ describe('a change that arrives after the documents it affects were issued', () 
   });
 
   it('bills the next period with the new quantity, and corrects nothing twice', async () => {
-    const run = await billRun(sut.baseUrl, '2026-05-01');
+    const run = await billRun(sut, '2026-05-01');
     expect(run.issued.map((document) => document.number)).toEqual(['INV-2026-000007']);
     expect(summary((await documents('invoices'))[6]!)).toEqual([
       'INV-2026-000007',
@@ -160,7 +161,7 @@ describe('a change that arrives after the documents it affects were issued', () 
   it('issues a decrease, backdated, as its own credit note and a correcting credit note of the later periods', async () => {
     await publishEvents(sut.topic(Topics.subscriptions), events.slice(2));
     await contractStored(db, contractId, 3);
-    const run = await billRun(sut.baseUrl, '2026-05-01');
+    const run = await billRun(sut, '2026-05-01');
     expect(run.failed).toEqual([]);
     expect(run.issued.map((document) => [document.number, document.issueDate])).toEqual([
       ['CN-2026-000001', '2026-03-10'],
@@ -185,7 +186,7 @@ describe('a change that arrives after the documents it affects were issued', () 
     ]);
     const april = (await documents('invoices'))[3]!;
     expect(april.amountCreditedMinor).toBe('9000');
-    expect((await billRun(sut.baseUrl, '2026-05-01')).issued).toEqual([]);
+    expect((await billRun(sut, '2026-05-01')).issued).toEqual([]);
   });
 
   it('has billed, net, what the schedule calls for had both changes been known in time', async () => {

@@ -1,9 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { EventTypes, Topics } from '@o2c/contracts';
 import { dropDatabase } from '@o2c/persistence';
-import { createTestTopics, freePort, publishEvents, type TestTopics, uniqueTestDatabase } from '@o2c/testing';
+import {
+  createTestTopics,
+  publishEvents,
+  type ServiceProcess,
+  startServiceProcess,
+  type TestTopics,
+  uniqueTestDatabase,
+} from '@o2c/testing';
 import { Client } from 'pg';
 import { billRun, contractEvents } from '../support/invoicing-test-kit';
 
@@ -18,44 +23,18 @@ let topics: TestTopics;
 let db: Client;
 const group = `invoicing-test-${randomUUID()}`;
 
-/**
- * The invoicing service as its own process, from its build (`nx run-many -t build --projects=invoicing`), on the
- * test's database and topics. `startServiceProcess` of @o2c/testing can only stop a process gracefully; this one
- * must be killable.
- */
-async function startInvoicing(): Promise<{ baseUrl: string; child: ChildProcess; output: () => string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'main.js')], {
-    cwd: join(__dirname, '..', '..', '..', '..'),
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+/** The invoicing service as its own process, from its build, on the test's database and topics. */
+function startInvoicing(): Promise<ServiceProcess> {
+  return startServiceProcess(
+    'invoicing',
+    {
       KAFKA_TOPIC_NAMESPACE: topics.namespace,
       KAFKA_CONSUMER_GROUP: group,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
       BILL_RUN_INTERVAL_MINUTES: '0',
       ISSUE_ON_CONTRACT_CHANGE: 'off',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`invoicing exited with ${child.exitCode}:\n${output}`);
-    if ((await fetch(`${baseUrl}/health/live`).catch(() => undefined))?.ok) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { baseUrl, child, output: () => output };
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', () => resolve()));
+    database,
+  );
 }
 
 async function count(sql: string, values: unknown[] = []): Promise<number> {
@@ -116,7 +95,7 @@ describe('a bill run killed half-way and run again', () => {
     );
 
     // Start the run, and kill the process once a sixth of the documents are issued.
-    const interrupted = billRun(crashed.baseUrl, '2026-12-01').then(
+    const interrupted = billRun(crashed, '2026-12-01').then(
       () => 'finished',
       () => 'interrupted',
     );
@@ -124,8 +103,7 @@ describe('a bill run killed half-way and run again', () => {
       async () => (await count('SELECT count(*)::int AS n FROM document')) >= DOCUMENTS / 6,
       'issuing',
     );
-    crashed.child.kill('SIGKILL');
-    await exited(crashed.child);
+    await crashed.kill('SIGKILL');
     expect(await interrupted).toBe('interrupted');
     const before = await count('SELECT count(*)::int AS n FROM document');
     expect(before).toBeLessThan(DOCUMENTS);
@@ -134,7 +112,7 @@ describe('a bill run killed half-way and run again', () => {
     // Whole documents only: each committed with its number and its event.
     const restarted = await startInvoicing();
     try {
-      const run = await billRun(restarted.baseUrl, '2026-12-01');
+      const run = await billRun(restarted, '2026-12-01');
       expect(run.failed).toEqual([]);
       expect(run.issued).toHaveLength(DOCUMENTS - before);
 
@@ -167,11 +145,10 @@ describe('a bill run killed half-way and run again', () => {
         'the outbox relay',
       );
 
-      const again = await billRun(restarted.baseUrl, '2026-12-01');
+      const again = await billRun(restarted, '2026-12-01');
       expect([again.issued, again.overdue]).toEqual([[], []]);
     } finally {
-      restarted.child.kill('SIGTERM');
-      await exited(restarted.child);
+      await restarted.stop();
     }
   });
 });

@@ -85,9 +85,7 @@ describe('eight bill runs at once over 1,000 due invoices', () => {
 
   beforeAll(async () => {
     runs = await Promise.all(
-      Array.from({ length: 8 }, (_, index) =>
-        billRun((index % 2 === 0 ? first : second).baseUrl, '2026-10-01'),
-      ),
+      Array.from({ length: 8 }, (_, index) => billRun(index % 2 === 0 ? first : second, '2026-10-01')),
     );
   }, 300_000);
 
@@ -144,7 +142,7 @@ describe('eight bill runs at once over 1,000 due invoices', () => {
   });
 
   it('issues nothing more when run again', async () => {
-    const again = await billRun(second.baseUrl, '2026-10-01');
+    const again = await billRun(second, '2026-10-01');
     expect([again.issued, again.overdue, again.failed]).toEqual([[], [], []]);
   });
 });

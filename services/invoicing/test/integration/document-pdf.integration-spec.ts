@@ -48,9 +48,9 @@ async function issue(deals: TestDeal[], account: Omit<DealAccountV1, 'id'>, asOf
   const events = contractEvents(deals, { contractId, account: { id: `acc-${contractId}`, ...account } });
   await publishEvents(sut.topic(Topics.subscriptions), events);
   await contractStored(db, contractId, events.length);
-  expect((await billRun(sut.baseUrl, asOf)).failed).toEqual([]);
+  expect((await billRun(sut, asOf)).failed).toEqual([]);
   const list = (path: string) =>
-    getJson<{ items: Listed[] }>(`${sut.baseUrl}/v1/${path}?contractId=${encodeURIComponent(contractId)}`);
+    getJson<{ items: Listed[] }>(sut, `/v1/${path}?contractId=${encodeURIComponent(contractId)}`);
   const byDate = (items: Listed[]) => new Map(items.map((item) => [item.issueDate, item]));
   return {
     invoices: byDate((await list('invoices')).items),
@@ -59,7 +59,7 @@ async function issue(deals: TestDeal[], account: Omit<DealAccountV1, 'id'>, asOf
 }
 
 async function pdf(path: string): Promise<Buffer> {
-  const response = await fetch(`${sut.baseUrl}${path}`);
+  const response = await fetch(`${sut.baseUrl}${path}`, { headers: sut.adminHeaders() });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toBe('application/pdf');
   return Buffer.from(await response.arrayBuffer());
@@ -213,7 +213,9 @@ describe('GET /v1/invoices/{id}/pdf and /v1/credit-notes/{id}/pdf', () => {
   });
 
   it('answers 404 problem+json for a document that does not exist', async () => {
-    const response = await fetch(`${sut.baseUrl}/v1/invoices/${randomUUID()}/pdf`);
+    const response = await fetch(`${sut.baseUrl}/v1/invoices/${randomUUID()}/pdf`, {
+      headers: sut.adminHeaders(),
+    });
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(((await response.json()) as { code: string }).code).toBe('INVOICING.INVOICE_NOT_FOUND');

@@ -57,14 +57,14 @@ async function overdueEvents(): Promise<{ subject: string; data: { overdueOn: st
 
 describe('overdue invoices, found by the bill run', () => {
   it('finds nothing overdue on the due date itself', async () => {
-    const run = await billRun(sut.baseUrl, '2026-01-31');
+    const run = await billRun(sut, '2026-01-31');
     for (const document of run.issued) invoices.set(document.issueDate, document.documentId);
     expect([...invoices.keys()]).toEqual(['2026-01-01']);
     expect(run.overdue).toEqual([]);
   });
 
   it('marks the first invoice overdue the day after its due date, with its event', async () => {
-    const run = await billRun(sut.baseUrl, '2026-02-01');
+    const run = await billRun(sut, '2026-02-01');
     for (const document of run.issued) invoices.set(document.issueDate, document.documentId);
     expect(run.overdue.map((invoice) => invoice.documentId)).toEqual([invoices.get('2026-01-01')]);
     const event = await eventOn(
@@ -90,7 +90,7 @@ describe('overdue invoices, found by the bill run', () => {
   it('never marks a paid invoice, and marks each unpaid one once whatever runs follow', async () => {
     const paid = await fetch(`${sut.baseUrl}/v1/invoices/${invoices.get('2026-02-01')}/payments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: sut.adminHeaders({ 'content-type': 'application/json' }),
       body: JSON.stringify({
         amount: { amountMinor: '10000', currency: 'USD' },
         paymentDate: '2026-02-20',
@@ -100,14 +100,14 @@ describe('overdue invoices, found by the bill run', () => {
     });
     expect(paid.status).toBe(201);
 
-    const march = await billRun(sut.baseUrl, '2026-03-04');
+    const march = await billRun(sut, '2026-03-04');
     for (const document of march.issued) invoices.set(document.issueDate, document.documentId);
     expect(march.overdue).toEqual([]);
-    const april = await billRun(sut.baseUrl, '2026-04-01');
+    const april = await billRun(sut, '2026-04-01');
     expect(april.overdue.map((invoice) => invoice.documentId)).toEqual([invoices.get('2026-03-01')]);
     // Later runs, and runs for earlier dates, find nothing new.
     for (const asOf of ['2026-04-01', '2026-06-30', '2026-02-15']) {
-      expect((await billRun(sut.baseUrl, asOf)).overdue).toEqual([]);
+      expect((await billRun(sut, asOf)).overdue).toEqual([]);
     }
     expect((await overdueEvents()).map((event) => [event.subject, event.data.overdueOn])).toEqual([
       [`invoice/${invoices.get('2026-01-01')}`, '2026-02-01'],
@@ -118,7 +118,8 @@ describe('overdue invoices, found by the bill run', () => {
   it('lists invoices by status: overdue and paid', async () => {
     const list = (status: string) =>
       getJson<{ items: { documentId: string; status: string }[] }>(
-        `${sut.baseUrl}/v1/invoices?status=${status}&contractId=${encodeURIComponent(contractId)}`,
+        sut,
+        `/v1/invoices?status=${status}&contractId=${encodeURIComponent(contractId)}`,
       );
     expect((await list('overdue')).items.map((item) => item.documentId).sort()).toEqual(
       [invoices.get('2026-01-01'), invoices.get('2026-03-01')].sort(),
@@ -130,7 +131,7 @@ describe('overdue invoices, found by the bill run', () => {
   it('settles an overdue invoice when it is paid', async () => {
     const response = await fetch(`${sut.baseUrl}/v1/invoices/${invoices.get('2026-01-01')}/payments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: sut.adminHeaders({ 'content-type': 'application/json' }),
       body: JSON.stringify({
         amount: { amountMinor: '10000', currency: 'USD' },
         paymentDate: '2026-04-10',
@@ -140,6 +141,6 @@ describe('overdue invoices, found by the bill run', () => {
     });
     expect(response.status).toBe(201);
     expect(((await response.json()) as { invoice: { status: string } }).invoice.status).toBe('paid');
-    expect((await billRun(sut.baseUrl, '2026-12-31')).overdue).toEqual([]);
+    expect((await billRun(sut, '2026-12-31')).overdue).toEqual([]);
   });
 });

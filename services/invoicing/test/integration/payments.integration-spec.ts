@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { EventTypes, Topics } from '@o2c/contracts';
-import { eventOn, publishEvents, type RunningService, startServiceForTest } from '@o2c/testing';
+import {
+  eventOn,
+  expectAdminOnly,
+  publishEvents,
+  type RunningService,
+  startServiceForTest,
+} from '@o2c/testing';
 import { Client } from 'pg';
 import { invoicingService } from '../../src/app.module';
 import { type InvoicingEnv } from '../../src/config/env.schema';
@@ -71,7 +77,7 @@ interface PaymentsPage {
 function pay(body: unknown, id = invoiceId) {
   return fetch(`${sut.baseUrl}/v1/invoices/${id}/payments`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: sut.adminHeaders({ 'content-type': 'application/json' }),
     body: JSON.stringify(body),
   });
 }
@@ -92,7 +98,7 @@ async function problem(response: Response, status: number): Promise<Problem> {
   return (await response.json()) as Problem;
 }
 
-const payments = () => getJson<PaymentsPage>(`${sut.baseUrl}/v1/invoices/${invoiceId}/payments`);
+const payments = () => getJson<PaymentsPage>(sut, `/v1/invoices/${invoiceId}/payments`);
 
 beforeAll(async () => {
   sut = await startServiceForTest(invoicingService, {
@@ -104,7 +110,7 @@ beforeAll(async () => {
   await db.connect();
   await publishEvents(sut.topic(Topics.subscriptions), events.slice(0, 1));
   await contractStored(db, contractId, 1);
-  const run = await billRun(sut.baseUrl, '2026-01-01');
+  const run = await billRun(sut, '2026-01-01');
   expect(run.issued.map((document) => [document.kind, document.issueDate])).toEqual([
     ['invoice', '2026-01-01'],
   ]);
@@ -189,7 +195,7 @@ describe('POST /v1/invoices/{id}/payments', () => {
   it('lowers what is due by a credit note issued against the invoice', async () => {
     await publishEvents(sut.topic(Topics.subscriptions), events.slice(1));
     await contractStored(db, contractId, 2);
-    const run = await billRun(sut.baseUrl, '2026-07-01');
+    const run = await billRun(sut, '2026-07-01');
     expect(run.issued.map((document) => [document.kind, document.issueDate])).toEqual([
       ['credit_note', '2026-07-01'],
     ]);
@@ -221,7 +227,7 @@ describe('POST /v1/invoices/{id}/payments', () => {
     const refused = await problem(await pay(payment('1', 'k5')), 422);
     expect(refused.code).toBe('INVOICING.INVOICE_ALREADY_SETTLED');
 
-    const invoice = await getJson<Record<string, unknown>>(`${sut.baseUrl}/v1/invoices/${invoiceId}`);
+    const invoice = await getJson<Record<string, unknown>>(sut, `/v1/invoices/${invoiceId}`);
     expect(invoice).toMatchObject({
       status: 'paid',
       amountPaidMinor: '897534',
@@ -250,7 +256,8 @@ describe('POST /v1/invoices/{id}/payments', () => {
       total: { amountMinor: '1200000', currency: 'USD' },
     });
     const listed = await getJson<{ items: { documentId: string }[] }>(
-      `${sut.baseUrl}/v1/invoices?status=paid&contractId=${encodeURIComponent(contractId)}`,
+      sut,
+      `/v1/invoices?status=paid&contractId=${encodeURIComponent(contractId)}`,
     );
     expect(listed.items.map((item) => item.documentId)).toEqual([invoiceId]);
   });
@@ -278,10 +285,44 @@ describe('POST /v1/invoices/{id}/payments', () => {
     const missing = await problem(await pay(payment('1', 'k7'), randomUUID()), 404);
     expect(missing.code).toBe('INVOICING.INVOICE_NOT_FOUND');
     await problem(await pay(payment('1', 'k7'), 'not-a-uuid'), 400);
-    expect((await fetch(`${sut.baseUrl}/v1/invoices/${randomUUID()}/payments`)).status).toBe(404);
+    expect(
+      (await fetch(`${sut.baseUrl}/v1/invoices/${randomUUID()}/payments`, { headers: sut.adminHeaders() }))
+        .status,
+    ).toBe(404);
   });
 });
 
 async function number(): Promise<string> {
-  return (await getJson<{ number: string }>(`${sut.baseUrl}/v1/invoices/${invoiceId}`)).number;
+  return (await getJson<{ number: string }>(sut, `/v1/invoices/${invoiceId}`)).number;
 }
+
+describe('the admin token', () => {
+  it('guards bill runs, documents, PDFs and payments, and a refused payment stores nothing', async () => {
+    const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM payment')).rows[0]!.n;
+    const runsBefore = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM bill_run')).rows[0]!.n;
+    await expectAdminOnly(sut, [
+      ['POST', '/v1/bill-runs', { asOf: '2026-12-31' }],
+      ['GET', '/v1/invoices'],
+      ['GET', `/v1/invoices/${invoiceId}`],
+      ['GET', `/v1/invoices/${invoiceId}/pdf`],
+      ['GET', '/v1/credit-notes'],
+      ['GET', `/v1/credit-notes/${randomUUID()}`],
+      ['GET', `/v1/credit-notes/${randomUUID()}/pdf`],
+      ['GET', `/v1/invoices/${invoiceId}/payments`],
+      [
+        'POST',
+        `/v1/invoices/${invoiceId}/payments`,
+        {
+          amount: { amountMinor: '100', currency: 'USD' },
+          paymentDate: '2026-02-01',
+          reference: 'refused',
+          idempotencyKey: `refused-${randomUUID()}`,
+        },
+      ],
+    ]);
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM payment')).rows[0]!.n).toBe(before);
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM bill_run')).rows[0]!.n).toBe(
+      runsBefore,
+    );
+  });
+});

@@ -83,7 +83,7 @@ let sut: RunningService<InvoicingEnv>;
 let db: Client;
 
 async function get<T>(path: string): Promise<T> {
-  const response = await fetch(`${sut.baseUrl}${path}`);
+  const response = await fetch(`${sut.baseUrl}${path}`, { headers: sut.adminHeaders() });
   expect(response.status).toBe(200);
   return (await response.json()) as T;
 }
@@ -91,7 +91,7 @@ async function get<T>(path: string): Promise<T> {
 async function billRun(asOf: string): Promise<{ issued: unknown[]; failed: unknown[] }> {
   const response = await fetch(`${sut.baseUrl}/v1/bill-runs`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: sut.adminHeaders({ 'content-type': 'application/json' }),
     body: JSON.stringify({ asOf }),
   });
   expect(response.status).toBe(200);

@@ -85,10 +85,16 @@ export interface BillRunAnswer {
   overdue: { documentId: string; number: string }[];
 }
 
-export async function billRun(baseUrl: string, asOf: string): Promise<BillRunAnswer> {
-  const response = await fetch(`${baseUrl}/v1/bill-runs`, {
+/** A running invoicing service, in-process or a process: where it answers and its admin token. */
+export interface InvoicingTarget {
+  readonly baseUrl: string;
+  adminHeaders(headers?: Record<string, string>): Record<string, string>;
+}
+
+export async function billRun(target: InvoicingTarget, asOf: string): Promise<BillRunAnswer> {
+  const response = await fetch(`${target.baseUrl}/v1/bill-runs`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: target.adminHeaders({ 'content-type': 'application/json' }),
     body: JSON.stringify({ asOf }),
   });
   if (response.status !== 200)
@@ -96,8 +102,10 @@ export async function billRun(baseUrl: string, asOf: string): Promise<BillRunAns
   return (await response.json()) as BillRunAnswer;
 }
 
-export async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
+/** GETs `path` of an operations endpoint with the admin token. */
+export async function getJson<T>(target: InvoicingTarget, path: string): Promise<T> {
+  const url = `${target.baseUrl}${path}`;
+  const response = await fetch(url, { headers: target.adminHeaders() });
   if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }

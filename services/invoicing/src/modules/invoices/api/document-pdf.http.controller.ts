@@ -1,4 +1,5 @@
 import { Controller, Get, Param, ParseUUIDPipe, StreamableFile, UseFilters } from '@nestjs/common';
+import { AdminOnly } from '@o2c/platform';
 import {
   RenderDocumentPdfHandler,
   type RenderedPdf,
@@ -15,6 +16,7 @@ function file({ number, pdf }: RenderedPdf): StreamableFile {
 
 /** The printable PDF of an invoice or a credit note. */
 @Controller()
+@AdminOnly()
 @UseFilters(InvoicingErrorFilter)
 export class DocumentPdfHttpController {
   constructor(private readonly render: RenderDocumentPdfHandler) {}

@@ -10,6 +10,7 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import { CalendarDate } from '@o2c/billing';
+import { AdminOnly } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { InvoicingError, InvoicingErrorCode } from '../domain/invoicing.errors';
 import { amountDue } from '../domain/settlement';
@@ -53,6 +54,7 @@ function present(row: DocumentRow) {
 
 /** Issued invoices and credit notes, newest first, and the bill run for any date. */
 @Controller()
+@AdminOnly()
 @UseFilters(InvoicingErrorFilter)
 export class DocumentsHttpController {
   constructor(

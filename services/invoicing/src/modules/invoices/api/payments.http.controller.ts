@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res, UseFilters } from '@nestjs/common';
+import { AdminOnly } from '@o2c/platform';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
 import { InvoicingError, InvoicingErrorCode } from '../domain/invoicing.errors';
@@ -15,6 +16,7 @@ function money(amountMinor: bigint, currency: string) {
 
 /** Payments received for an invoice, and what is still due on it. */
 @Controller('v1/invoices')
+@AdminOnly()
 @UseFilters(InvoicingErrorFilter)
 export class PaymentsHttpController {
   constructor(
