@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@o2c/contracts';
-import { publishEvents, type RunningService, startServiceForTest } from '@o2c/testing';
-import { Client } from 'pg';
-import { invoicingService } from '../../src/app.module';
+import { publishEvents, type RunningService } from '@o2c/testing';
+import { type Client } from 'pg';
 import { type InvoicingEnv } from '../../src/config/env.schema';
-import { billRun, contractEvents, contractStored, getJson } from '../support/invoicing-test-kit';
+import {
+  billRun,
+  contractEvents,
+  contractStored,
+  getJson,
+  startInvoicing,
+  stopInvoicing,
+} from '../support/invoicing-test-kit';
 
 // Billing rules §5, backdated changes: amendments that arrive after bill runs issued the periods they affect
 // are corrected by documents dated on their effective date, so that the net billed for every document of the
@@ -87,19 +93,10 @@ function summary(document: Document) {
 }
 
 beforeAll(async () => {
-  sut = await startServiceForTest(invoicingService, {
-    KAFKA_CONSUMER_GROUP: `invoicing-test-${randomUUID()}`,
-    ISSUE_ON_CONTRACT_CHANGE: 'off',
-    BILL_RUN_INTERVAL_MINUTES: '0',
-  });
-  db = new Client({ connectionString: sut.database.url });
-  await db.connect();
+  ({ sut, db } = await startInvoicing());
 });
 
-afterAll(async () => {
-  await db.end();
-  await sut.stop();
-});
+afterAll(() => stopInvoicing({ sut, db }));
 
 describe('a change that arrives after the documents it affects were issued', () => {
   it('issues an increase, backdated, as its own invoice and a correcting invoice dated on its effective date', async () => {

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { EventTypes, Topics } from '@o2c/contracts';
-import { eventOn, publishEvents, type RunningService, startServiceForTest } from '@o2c/testing';
-import { Client } from 'pg';
-import { invoicingService } from '../../src/app.module';
+import { eventOn, publishEvents, type RunningService } from '@o2c/testing';
+import { type Client } from 'pg';
 import { type InvoicingEnv } from '../../src/config/env.schema';
-import { billRun, contractEvents, contractStored, getJson } from '../support/invoicing-test-kit';
+import {
+  billRun,
+  contractEvents,
+  contractStored,
+  getJson,
+  startInvoicing,
+  stopInvoicing,
+} from '../support/invoicing-test-kit';
 
 // Overdue detection by as-of bill runs: an invoice unsettled after its due date is marked overdue once, with
 // one o2c.invoice.overdue.v1, whatever runs come later; a paid invoice never is.
@@ -19,13 +25,7 @@ const accountId = `acc-${contractId}`;
 const invoices = new Map<string, string>();
 
 beforeAll(async () => {
-  sut = await startServiceForTest(invoicingService, {
-    KAFKA_CONSUMER_GROUP: `invoicing-test-${randomUUID()}`,
-    ISSUE_ON_CONTRACT_CHANGE: 'off',
-    BILL_RUN_INTERVAL_MINUTES: '0',
-  });
-  db = new Client({ connectionString: sut.database.url });
-  await db.connect();
+  ({ sut, db } = await startInvoicing());
   const events = contractEvents(
     [
       {
@@ -42,10 +42,7 @@ beforeAll(async () => {
   await contractStored(db, contractId, 1);
 });
 
-afterAll(async () => {
-  await db.end();
-  await sut.stop();
-});
+afterAll(() => stopInvoicing({ sut, db }));
 
 async function overdueEvents(): Promise<{ subject: string; data: { overdueOn: string } }[]> {
   const { rows } = await db.query<{ subject: string; data: { overdueOn: string } }>(

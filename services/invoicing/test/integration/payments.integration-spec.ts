@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { EventTypes, Topics } from '@o2c/contracts';
-import {
-  eventOn,
-  expectAdminOnly,
-  publishEvents,
-  type RunningService,
-  startServiceForTest,
-} from '@o2c/testing';
-import { Client } from 'pg';
-import { invoicingService } from '../../src/app.module';
+import { eventOn, expectAdminOnly, publishEvents, type RunningService } from '@o2c/testing';
+import { type Client } from 'pg';
 import { type InvoicingEnv } from '../../src/config/env.schema';
 import {
   billRun,
   contractEvents,
   contractStored,
   getJson,
+  startInvoicing,
+  stopInvoicing,
   type TestDeal,
 } from '../support/invoicing-test-kit';
 
@@ -101,13 +96,7 @@ async function problem(response: Response, status: number): Promise<Problem> {
 const payments = () => getJson<PaymentsPage>(sut, `/v1/invoices/${invoiceId}/payments`);
 
 beforeAll(async () => {
-  sut = await startServiceForTest(invoicingService, {
-    KAFKA_CONSUMER_GROUP: `invoicing-test-${randomUUID()}`,
-    ISSUE_ON_CONTRACT_CHANGE: 'off',
-    BILL_RUN_INTERVAL_MINUTES: '0',
-  });
-  db = new Client({ connectionString: sut.database.url });
-  await db.connect();
+  ({ sut, db } = await startInvoicing());
   await publishEvents(sut.topic(Topics.subscriptions), events.slice(0, 1));
   await contractStored(db, contractId, 1);
   const run = await billRun(sut, '2026-01-01');
@@ -117,10 +106,7 @@ beforeAll(async () => {
   invoiceId = run.issued[0]!.documentId;
 });
 
-afterAll(async () => {
-  await db.end();
-  await sut.stop();
-});
+afterAll(() => stopInvoicing({ sut, db }));
 
 describe('POST /v1/invoices/{id}/payments', () => {
   it('records a partial payment: the invoice stays open with the rest due', async () => {

@@ -9,9 +9,9 @@ import {
   withAutomaticRenewals,
 } from '@o2c/billing';
 import { type CatalogEntrySnapshotV1, contractEventOf, Topics } from '@o2c/contracts';
-import { publishEvents, startServiceForTest, type RunningService, waitForValue } from '@o2c/testing';
-import { Client } from 'pg';
-import { invoicingService } from '../../src/app.module';
+import { publishEvents, type RunningService, waitForValue } from '@o2c/testing';
+import { type Client } from 'pg';
+import { startInvoicing, stopInvoicing } from '../support/invoicing-test-kit';
 import { type InvoicingEnv } from '../../src/config/env.schema';
 
 // The conformance vectors of billing-rules.md through the running invoicing service: each vector's
@@ -166,19 +166,10 @@ const order = (a: VectorLine, b: VectorLine) =>
   );
 
 beforeAll(async () => {
-  sut = await startServiceForTest(invoicingService, {
-    KAFKA_CONSUMER_GROUP: `invoicing-test-${randomUUID()}`,
-    ISSUE_ON_CONTRACT_CHANGE: 'off',
-    BILL_RUN_INTERVAL_MINUTES: '0',
-  });
-  db = new Client({ connectionString: sut.database.url });
-  await db.connect();
+  ({ sut, db } = await startInvoicing());
 });
 
-afterAll(async () => {
-  await db.end();
-  await sut.stop();
-});
+afterAll(() => stopInvoicing({ sut, db }));
 
 describe('the conformance vectors through the running invoicing service', () => {
   const contracts = new Map<string, string>();

@@ -2,8 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { applyDeal, type ContractVersion, type DealInput } from '@o2c/billing';
 import { type CatalogEntrySnapshotV1, contractEventOf, type DealAccountV1 } from '@o2c/contracts';
-import { type TestEvent, waitForValue } from '@o2c/testing';
-import { type Client } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { type RunningService, startServiceForTest, type TestEvent, waitForValue } from '@o2c/testing';
+import { Client } from 'pg';
+import { invoicingService } from '../../src/app.module';
+import { type InvoicingEnv } from '../../src/config/env.schema';
 
 // What the invoicing integration specs share: contracts made by the billing engine from deals and sent as the
 // subscriptions service sends them, bill runs over HTTP, and the text of a PDF as a parser reads it.
@@ -130,4 +133,27 @@ process.stdin.on('end', async () => {
 export function pdfText(pdf: Buffer): { text: string; creationDate: string; title: string } {
   const out = execFileSync(process.execPath, ['-e', EXTRACT], { input: pdf, cwd: repositoryRoot });
   return JSON.parse(out.toString('utf8')) as { text: string; creationDate: string; title: string };
+}
+
+/** An invoicing service under test that issues only through bill runs, and a client on its database. */
+export interface InvoicingUnderTest {
+  sut: RunningService<InvoicingEnv>;
+  db: Client;
+}
+
+export async function startInvoicing(overrides: Record<string, string> = {}): Promise<InvoicingUnderTest> {
+  const sut = await startServiceForTest(invoicingService, {
+    KAFKA_CONSUMER_GROUP: `invoicing-test-${randomUUID()}`,
+    ISSUE_ON_CONTRACT_CHANGE: 'off',
+    BILL_RUN_INTERVAL_MINUTES: '0',
+    ...overrides,
+  });
+  const db = new Client({ connectionString: sut.database.url });
+  await db.connect();
+  return { sut, db };
+}
+
+export async function stopInvoicing(running: Partial<InvoicingUnderTest>): Promise<void> {
+  await running.db?.end();
+  await running.sut?.stop();
 }
