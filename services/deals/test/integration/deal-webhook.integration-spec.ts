@@ -238,4 +238,25 @@ describe('POST /v1/webhooks/deals', () => {
     ]);
     expect(await stored(late.deal.id)).toEqual({ deals: 1, events: 0 });
   });
+
+  it('refuses a later revision of a deal already accepted, for operations, and bills nothing twice', async () => {
+    const original = sampleDeal();
+    expect((await postDeal(sut.baseUrl, original)).status).toBe(202);
+    const revised = {
+      ...original,
+      deal: { ...original.deal, revision: 2, closedAt: '2026-01-21T10:00:00Z' },
+    };
+    const refused = await postDeal(sut.baseUrl, revised);
+    expect(refused.status).toBe(422);
+    const problem = (await refused.json()) as { errors: { path: string; message: string }[] };
+    expect(problem.errors).toEqual([
+      {
+        path: 'deal.revision',
+        message: expect.stringContaining(
+          `revision 1 of deal ${original.deal.id} was accepted already`,
+        ) as unknown,
+      },
+    ]);
+    expect(await stored(original.deal.id)).toEqual({ deals: 2, events: 1 });
+  });
 });

@@ -147,6 +147,20 @@ export class DealRepository {
     return rows[0] && toRecord(rows[0]);
   }
 
+  /** Another revision of the same deal that was accepted already, if any. */
+  async acceptedOtherRevision(
+    manager: EntityManager,
+    dealId: string,
+    revision: number,
+  ): Promise<DealRecord | undefined> {
+    const rows = await manager.query<DealRow[]>(
+      `SELECT ${COLUMNS} FROM deal WHERE deal_id = $1 AND revision <> $2 AND status = 'accepted'
+        ORDER BY revision LIMIT 1`,
+      [dealId, revision],
+    );
+    return rows[0] && toRecord(rows[0]);
+  }
+
   /** The newest revision of a deal, outside any transaction (for reading). */
   latest(dealId: string): Promise<DealRecord | undefined> {
     return this.findLatest(this.dataSource.manager, dealId);

@@ -52,6 +52,15 @@ export class CheckDealHandler {
         ? undefined
         : await this.deals.contractOf(manager, deal.amends);
     const problems = billabilityProblems(deal, { catalog, taxRates: this.taxRates.table, contract });
+    // A signed deal is final: a later revision of an accepted deal would bill it a second time. It goes to
+    // operations instead; the change itself reaches billing as an amendment, renewal or cancellation.
+    const signed = await this.deals.acceptedOtherRevision(manager, deal.id, deal.revision);
+    if (signed) {
+      problems.push({
+        path: 'revision',
+        message: `revision ${signed.revision} of deal ${deal.id} was accepted already (contract ${signed.contractId ?? '?'}); change a signed deal with a deal that amends it`,
+      });
+    }
     const lines = deal.lines.map((line) => resolveLine(line, catalog, contract?.lines));
     const checked = { problems, ...(contract ? { contract } : {}), lines };
     if (problems.length > 0 || (deal.kind !== 'new' && !contract)) return checked;
