@@ -95,6 +95,11 @@ describe(scheduleDocuments.name, () => {
       expect(documents[1]!.lines[0]!.explanation.formula).toBe(
         '20 × 360.00 × (1 − 10 %) × 12/12 months × 231/365 days = 4101.041095… → 4101.04',
       );
+      // The +20 seats bill the segment the amendment made: [2026-06-15, 2027-02-01) of version 2.
+      expect(documents[1]!.contractVersion).toBe(2);
+      expect(
+        [documents[1]!.lines[0]!.segment!.start, documents[1]!.lines[0]!.segment!.end].map(String),
+      ).toEqual(['2026-06-15', '2027-02-01']);
       expect(documents[1]!.lines[0]!.explanation.exactAmount.toString()).toBe('299376/73'); // 1496880/365, reduced;
     });
   });

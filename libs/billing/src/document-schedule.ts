@@ -65,6 +65,8 @@ export interface ScheduledLine {
   servicePeriod: Period;
   /** Positive: what an invoice charges or a credit note credits, rounded once (billing rules §3). */
   amountMinor: bigint;
+  /** Recurring lines: the charge segment `[effectiveFrom, effectiveTo)` of the contract version the line bills. */
+  segment?: Period;
   explanation: LineExplanation;
 }
 
@@ -86,8 +88,8 @@ export interface ScheduledDocument {
   lines: ScheduledLine[];
 }
 
-/** What a piece bills: a segment's quantity, price and discount, or a difference of two. */
-type PieceAmount = Pick<ChargeSegment, 'quantity' | 'unitPrice' | 'discountPercent'>;
+/** What a piece bills: a segment's quantity, price and discount, or a difference of two, and the segment it is in. */
+type PieceAmount = ChargeSegment;
 
 /** A piece `[start, end)` of a charge inside one nominal period. */
 interface Piece extends Period {
@@ -131,6 +133,7 @@ function recurringLine(
     chargeType: 'recurring',
     servicePeriod: { start: piece.start, end: piece.end },
     amountMinor,
+    segment: { start: amount.start, end: amount.end },
     explanation: {
       rule,
       quantity: amount.quantity,

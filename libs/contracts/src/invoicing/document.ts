@@ -130,6 +130,12 @@ export class DocumentLineV1 {
   @Type(() => PeriodV1)
   servicePeriod?: PeriodV1;
 
+  /** Recurring lines: the charge segment `[effectiveFrom, effectiveTo)` of `contractVersion` the line bills. */
+  @OptionalProperty()
+  @ValidateNested()
+  @Type(() => PeriodV1)
+  chargeSegment?: PeriodV1;
+
   @IsInt()
   @Min(1)
   quantity!: number;

@@ -82,6 +82,9 @@ export function issuedDocumentOf(
             },
           }
         : {}),
+      ...(line.segment === undefined
+        ? {}
+        : { chargeSegment: { start: line.segment.start.toString(), end: line.segment.end.toString() } }),
       quantity: explanation.quantity,
       unitPrice: formatPrice(explanation.unitPrice, currency),
       discountPercent: explanation.discountPercent.toDecimalString(20),
