@@ -312,3 +312,59 @@ describe('a contract renewed by a renewal deal, then cancelled at the end of its
     expect(run.contracts).not.toContain(renewedContract);
   });
 });
+
+describe('an amendment dated in the next term, before the automatic renewal ran', () => {
+  const laterContract = randomUUID();
+  const firstDeal = `006-${randomUUID()}`;
+  const base = {
+    revision: 1,
+    closedAt: '2026-01-20T16:03:00Z',
+    contractId: laterContract,
+    account,
+    currency: 'USD',
+  };
+
+  it('renews the contract first, then amends the renewed term', async () => {
+    await publish({
+      ...base,
+      dealId: firstDeal,
+      kind: 'new',
+      terms: {
+        startDate: '2026-01-01',
+        termMonths: 12,
+        billingFrequency: 'annual',
+        paymentTermsDays: 30,
+        autoRenew: true,
+        renewalUpliftPercent: '5',
+      },
+      lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 10, unitPrice: '100.00', catalog: seatPro }],
+    } as DealClosedV1);
+    await contractEvent(EventTypes.subscriptionActivated, 1, laterContract);
+    await publish({
+      ...base,
+      dealId: `${firstDeal}-up`,
+      kind: 'amendment',
+      amends: firstDeal,
+      effectiveDate: '2027-03-01',
+      lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 15, catalog: seatPro }],
+    } as DealClosedV1);
+
+    const renewed = await contractEvent(EventTypes.subscriptionRenewed, 2, laterContract);
+    expect(renewed.data).toMatchObject({
+      source: { kind: 'auto_renewal' },
+      term: { startDate: '2027-01-01', endDate: '2028-01-01' },
+    });
+    const amended = await contractEvent(EventTypes.subscriptionAmended, 3, laterContract);
+    expect(amended.data).toMatchObject({
+      effectiveDate: '2027-03-01',
+      charges: [
+        {
+          segments: [
+            { effectiveFrom: '2027-01-01', effectiveTo: '2027-03-01', quantity: 10, unitPrice: '105.00' },
+            { effectiveFrom: '2027-03-01', effectiveTo: '2028-01-01', quantity: 15, unitPrice: '105.00' },
+          ],
+        },
+      ],
+    });
+  });
+});

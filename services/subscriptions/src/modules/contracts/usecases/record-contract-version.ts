@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ContractVersion } from '@o2c/billing';
+import { type CalendarDate, type ContractVersion, renewAutomatically } from '@o2c/billing';
 import {
   type CatalogEntrySnapshotV1,
   type ChargeIdentity,
@@ -72,5 +72,32 @@ export class RecordContractVersion {
       data: event.data,
     });
     return event.data;
+  }
+
+  /**
+   * The automatic renewals (billing rules §7) of a contract whose term ended on or before `date`, a term at a
+   * time, each recorded with its event; returns the version then current, its state, and how many were made.
+   */
+  async renewThrough(
+    manager: EntityManager,
+    contractId: string,
+    from: { current: ContractVersion; previous: ContractStateV1 },
+    date: CalendarDate,
+  ): Promise<{ current: ContractVersion; previous: ContractStateV1; renewed: number }> {
+    let { current, previous } = from;
+    let renewed = 0;
+    while (current.status === 'active' && current.term.autoRenew && !date.isBefore(current.term.end)) {
+      const next = renewAutomatically(current);
+      previous = await this.record(manager, next, {
+        contractId,
+        accountId: previous.accountId,
+        ...(previous.account === undefined ? {} : { account: previous.account }),
+        source: { kind: 'auto_renewal' },
+        previous,
+      });
+      current = next;
+      renewed += 1;
+    }
+    return { current, previous, renewed };
   }
 }

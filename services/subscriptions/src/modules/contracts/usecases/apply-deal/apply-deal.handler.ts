@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { applyDeal, BillingError, type ContractVersion } from '@o2c/billing';
+import { applyDeal, BillingError, CalendarDate, type ContractVersion } from '@o2c/billing';
 import { type DealClosedV1 } from '@o2c/contracts';
 import { NonRetryableError } from '@o2c/messaging';
 import { type EntityManager } from 'typeorm';
@@ -38,9 +38,22 @@ export class ApplyDealHandler {
       );
     }
     const history = engineHistory(stored);
+    let previous = stored.at(-1)?.data;
+    let current = history.at(-1);
+    // A change dated in a term the automatic renewal has not made yet (the daily job runs later than the
+    // deal arrives) first gets that renewal, as billing-rules.md §7 would have made it by then.
+    const effective = changeDate(deal);
+    if (effective !== undefined && current !== undefined && previous !== undefined) {
+      ({ current, previous } = await this.versions.renewThrough(
+        manager,
+        deal.contractId,
+        { current, previous },
+        effective,
+      ));
+    }
     let next: ContractVersion;
     try {
-      next = applyDeal(history.at(-1), deal);
+      next = applyDeal(current, deal);
     } catch (error) {
       if (error instanceof BillingError) throw new NonRetryableError(`${error.code}: ${error.message}`);
       throw error;
@@ -50,8 +63,21 @@ export class ApplyDealHandler {
       accountId: deal.account.id,
       account: deal.account,
       source: { kind: 'deal', dealId: deal.dealId, revision: deal.revision },
-      ...(stored.length > 0 ? { previous: stored.at(-1)!.data } : {}),
+      ...(previous === undefined ? {} : { previous }),
       catalogOfNewLines: new Map(deal.lines.map((line) => [line.id, line.catalog])),
     });
   }
+}
+
+/** The day an amendment or an immediate cancellation takes effect; other deals have none. */
+function changeDate(deal: DealClosedV1): CalendarDate | undefined {
+  if (deal.kind === 'amendment' && deal.effectiveDate) return CalendarDate.parse(deal.effectiveDate);
+  if (
+    deal.kind === 'cancellation' &&
+    deal.cancellation?.effective === 'immediate' &&
+    deal.cancellation.date
+  ) {
+    return CalendarDate.parse(deal.cancellation.date);
+  }
+  return undefined;
 }

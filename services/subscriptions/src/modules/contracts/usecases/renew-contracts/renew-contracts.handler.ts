@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CalendarDate, renewAutomatically } from '@o2c/billing';
+import { type CalendarDate } from '@o2c/billing';
 import { DataSource } from 'typeorm';
 import { ContractRepository, engineHistory } from '../../infra/contract.repository';
 import { RecordContractVersion } from '../record-contract-version';
@@ -33,20 +33,13 @@ export class RenewContractsHandler {
         const due = await this.contracts.dueForRenewal(manager, run.asOf, BATCH);
         for (const contractId of due) {
           const stored = await this.contracts.history(manager, contractId);
-          let last = engineHistory(stored).at(-1)!;
-          let previous = stored.at(-1)!.data;
-          while (last.status === 'active' && last.term.autoRenew && !last.term.end.isAfter(asOf)) {
-            const next = renewAutomatically(last);
-            previous = await this.versions.record(manager, next, {
-              contractId,
-              accountId: previous.accountId,
-              ...(previous.account === undefined ? {} : { account: previous.account }),
-              source: { kind: 'auto_renewal' },
-              previous,
-            });
-            last = next;
-            run.renewed += 1;
-          }
+          const { renewed } = await this.versions.renewThrough(
+            manager,
+            contractId,
+            { current: engineHistory(stored).at(-1)!, previous: stored.at(-1)!.data },
+            asOf,
+          );
+          run.renewed += renewed;
           run.contracts.push(contractId);
         }
         return due.length < BATCH;
