@@ -138,3 +138,14 @@ describe(addDays.name, () => {
     expect(addDays(start, 1461).toString()).toBe('2031-01-01');
   });
 });
+
+describe(CalendarDate.ofInstant.name, () => {
+  it.each([
+    ['2026-11-24T23:59:59.999Z', '2026-11-24'],
+    ['2026-11-25T00:00:00.000Z', '2026-11-25'],
+    ['2028-02-29T12:00:00+05:00', '2028-02-29'],
+    ['2028-03-01T01:00:00+05:00', '2028-02-29'],
+  ])('takes %s as %s, in UTC', (instant, expected) => {
+    expect(CalendarDate.ofInstant(new Date(instant)).toString()).toBe(expected);
+  });
+});

@@ -56,6 +56,11 @@ export class CalendarDate {
     return CalendarDate.of(Number(match[1]), Number(match[2]), Number(match[3]));
   }
 
+  /** The UTC calendar date of an instant: what "today" is for a clock reading. */
+  static ofInstant(instant: Date): CalendarDate {
+    return CalendarDate.of(instant.getUTCFullYear(), instant.getUTCMonth() + 1, instant.getUTCDate());
+  }
+
   /** The date `year-month-day` (month 1–12); throws `BILLING.INVALID_DATE` if it does not exist. */
   static of(year: number, month: number, day: number): CalendarDate {
     const valid =

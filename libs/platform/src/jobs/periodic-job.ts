@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CalendarDate } from '@o2c/billing';
 import { type Clock } from '@o2c/contracts';
 
 /**
@@ -34,7 +35,7 @@ export abstract class PeriodicJob implements OnApplicationBootstrap, OnApplicati
 
   private tick(): void {
     if (this.running) return;
-    const asOf = this.clock.now().toISOString().slice(0, 10);
+    const asOf = CalendarDate.ofInstant(this.clock.now()).toString();
     this.running = this.runFor(asOf)
       .then((outcome) => this.logger.log({ msg: 'periodic job ran', asOf, ...outcome }))
       .catch((error: unknown) =>

@@ -17,6 +17,9 @@ import {
   IssueDueDocumentsHandler,
 } from '../usecases/issue-due-documents/issue-due-documents.handler';
 
+/** An as-of date before any document. */
+const NOTHING_DUE = CalendarDate.parse('0001-01-01');
+
 /**
  * Keeps every version of every contract, and issues at once what the new version makes due by today
  * (an activation's first invoice, an amendment's documents dated on or before today); later documents come
@@ -67,16 +70,11 @@ export class BillContractWhenSubscriptionChangedConsumer {
       );
     }
     await this.repository.addVersion(manager, type, data, this.clock.now());
-    if (this.env.ISSUE_ON_CONTRACT_CHANGE === 'off') {
-      await this.issue.execute(manager, data.contractId, CalendarDate.parse('0001-01-01'));
-      return;
-    }
+    // With issuing on change turned off nothing is due yet; the call still records when the next document is.
+    const asOf =
+      this.env.ISSUE_ON_CONTRACT_CHANGE === 'on' ? CalendarDate.ofInstant(this.clock.now()) : NOTHING_DUE;
     try {
-      await this.issue.execute(
-        manager,
-        data.contractId,
-        CalendarDate.parse(this.clock.now().toISOString().slice(0, 10)),
-      );
+      await this.issue.execute(manager, data.contractId, asOf);
     } catch (error) {
       if (error instanceof CannotIssueError) throw new NonRetryableError(error.message);
       throw error;

@@ -29,8 +29,6 @@ export interface DealCheck {
 /** The contract id a new deal stands under until it is accepted. */
 const NEW_CONTRACT = 'preview';
 
-const dateOf = (at: Date): CalendarDate => CalendarDate.parse(at.toISOString().slice(0, 10));
-
 /**
  * The billability checks of one deal, against the catalog, the tax table and the contract it names, in
  * the caller's transaction: the same for intake (webhook, CRM adapters, replay, release) and the preview.
@@ -70,10 +68,13 @@ export class CheckDealHandler {
     const input = closedEventOf(deal, contract?.contractId ?? NEW_CONTRACT, lines as ContractLine[]);
     const accepted: AcceptedChange[] = (contract?.accepted ?? []).map((a) => ({
       deal: a.event,
-      acceptedOn: dateOf(a.acceptedAt),
+      acceptedOn: CalendarDate.ofInstant(a.acceptedAt),
     }));
     try {
-      return { ...checked, schedule: previewSchedule(accepted, input, dateOf(this.clock.now())) };
+      return {
+        ...checked,
+        schedule: previewSchedule(accepted, input, CalendarDate.ofInstant(this.clock.now())),
+      };
     } catch (error) {
       if (!(error instanceof BillingError)) throw error;
       const path = deal.kind === 'new' ? 'lines' : 'amends';

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CalendarDate } from '@o2c/billing';
 import { CLOCK, type Clock, type SubscriptionEventData, type SubscriptionEventType } from '@o2c/contracts';
 import { NonRetryableError } from '@o2c/messaging';
 import { type EntityManager } from 'typeorm';
@@ -48,7 +49,7 @@ export class RecordContractVersionHandler {
       data,
     };
     await this.entitlements.addVersion(manager, data.contractId, record, now);
-    const today = now.toISOString().slice(0, 10);
+    const today = CalendarDate.ofInstant(now).toString();
     const asOf =
       contract.provisionedAsOf !== null && contract.provisionedAsOf > today
         ? contract.provisionedAsOf
