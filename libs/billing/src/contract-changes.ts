@@ -5,6 +5,7 @@ import { BillingError, BillingErrorCode } from './billing.errors';
 import { type CalendarDate } from './calendar-date';
 import type {
   ChargeSegment,
+  ContractChange,
   ContractCharge,
   ContractTerm,
   ContractVersion,
@@ -213,9 +214,31 @@ export function startContract(spec: NewContractSpec): ContractVersion {
   };
 }
 
-function requireChangeable(current: ContractVersion, what: string): void {
-  if (current.status === 'cancelled') {
-    invalid(`${what}: the contract was cancelled on ${current.endsOn?.toString() ?? '?'}`);
+/**
+ * Billing rules §6: a change dated on or after an immediate cancellation bills nothing. It is part of the
+ * history (a version that changes nothing); one dated before it belongs before it (`contractHistory`).
+ */
+function afterCancellation(current: ContractVersion, change: ContractChange, what: string): ContractVersion {
+  const endsOn = current.endsOn!;
+  if (change.effectiveDate.isBefore(endsOn)) {
+    invalid(
+      `${what}: effective ${change.effectiveDate.toString()}, before the cancellation on ${endsOn.toString()}; apply the contract's changes in effective-date order`,
+    );
+  }
+  return { ...current, version: current.version + 1, change };
+}
+
+/**
+ * Changes apply in effective-date order (`contractHistory` sorts them): one dated before the version it
+ * applies to would undo part of it. An end-of-term cancellation takes effect at the term's end, so
+ * changes inside the term still follow it.
+ */
+function requireInOrder(current: ContractVersion, date: CalendarDate, what: string): void {
+  if (current.change.kind === 'cancellation') return;
+  if (date.isBefore(current.change.effectiveDate)) {
+    invalid(
+      `${what}: effective ${date.toString()}, before the change in effect on ${current.change.effectiveDate.toString()}; apply the contract's changes in effective-date order`,
+    );
   }
 }
 
@@ -252,13 +275,10 @@ function isFullLine(line: LineChangeSpec | LineSpec): line is LineSpec {
 export function amendContract(current: ContractVersion, spec: AmendmentSpec): ContractVersion {
   const what = `Amendment ${spec.dealId}`;
   const effective = spec.effectiveDate;
-  requireChangeable(current, what);
+  const change = { kind: 'amendment', id: spec.dealId, effectiveDate: effective } as const;
+  if (current.status === 'cancelled') return afterCancellation(current, change, what);
   requireInsideTerm(current, effective, what);
-  if (current.status === 'active' && effective.isBefore(current.change.effectiveDate)) {
-    invalid(
-      `${what}: effective ${effective.toString()}, before the change already in effect on ${current.change.effectiveDate.toString()}; amendments must come in effective-date order`,
-    );
-  }
+  requireInOrder(current, effective, what);
   if (spec.lines.length === 0) invalid(`${what}: it changes no line`);
   const charges = [...current.charges];
   const seen = new Set<string>();
@@ -270,6 +290,11 @@ export function amendContract(current: ContractVersion, spec: AmendmentSpec): Co
     if (index < 0) {
       if (!isFullLine(line))
         invalid(`${where}: the contract has no such line and the amendment names no sku`);
+      if (line.unitPrice === undefined && line.segments === undefined) {
+        invalid(
+          `${where}: the contract has no such line on ${effective.toString()} and the amendment gives it no unit price, so it cannot add it`,
+        );
+      }
       charges.push(chargeOf(line, effective, current.term.end));
       continue;
     }
@@ -314,8 +339,11 @@ export function amendContract(current: ContractVersion, spec: AmendmentSpec): Co
  */
 export function cancelContract(current: ContractVersion, spec: CancellationSpec): ContractVersion {
   const what = `Cancellation ${spec.dealId}`;
-  requireChangeable(current, what);
   const version = current.version + 1;
+  if (current.status === 'cancelled') {
+    const date = spec.effective === 'immediate' ? spec.date : current.endsOn!;
+    return afterCancellation(current, { kind: 'cancellation', id: spec.dealId, effectiveDate: date }, what);
+  }
   if (spec.effective === 'end_of_term') {
     return {
       ...current,
@@ -327,11 +355,7 @@ export function cancelContract(current: ContractVersion, spec: CancellationSpec)
   }
   const date = spec.date;
   requireInsideTerm(current, date, what);
-  if (date.isBefore(current.change.effectiveDate)) {
-    invalid(
-      `${what}: effective ${date.toString()}, before the change already in effect on ${current.change.effectiveDate.toString()}`,
-    );
-  }
+  requireInOrder(current, date, what);
   return {
     ...current,
     version,
@@ -406,7 +430,10 @@ export function renewAutomatically(current: ContractVersion): ContractVersion {
 /** A renewal deal from the CRM (billing rules §7): it replaces the automatic renewal with its own term and lines. */
 export function renewByDeal(current: ContractVersion, spec: RenewalSpec): ContractVersion {
   const what = `Renewal ${spec.dealId}`;
-  requireChangeable(current, what);
+  if (current.status === 'cancelled') {
+    const change = { kind: 'renewal', id: spec.dealId, effectiveDate: spec.terms.startDate } as const;
+    return afterCancellation(current, change, what);
+  }
   if (!spec.terms.startDate.equals(current.term.end)) {
     invalid(
       `${what}: the next term must start when the current one ends, on ${current.term.end.toString()}, not on ${spec.terms.startDate.toString()}`,

@@ -20,6 +20,8 @@ import {
 export interface DealInput {
   dealId: string;
   kind: 'new' | 'amendment' | 'renewal' | 'cancellation';
+  /** RFC 3339; places an end-of-term cancellation in the history (`contractHistory`). */
+  closedAt?: string;
   currency: string;
   terms?: {
     startDate: string;

@@ -29,9 +29,9 @@ export function presentDocument(document: ScheduledDocument | TaxedDocument) {
         explanation: {
           rule: explanation.rule,
           quantity: explanation.quantity,
-          unitPrice: explanation.unitPrice.toDecimalString(20),
-          discountPercent: explanation.discountPercent.toDecimalString(20),
-          netUnitPrice: explanation.netUnitPrice.toDecimalString(20),
+          unitPrice: explanation.unitPrice.toExactDecimalString(),
+          discountPercent: explanation.discountPercent.toExactDecimalString(),
+          netUnitPrice: explanation.netUnitPrice.toExactDecimalString(),
           ...(proration === undefined
             ? {}
             : {
@@ -52,7 +52,7 @@ export function presentDocument(document: ScheduledDocument | TaxedDocument) {
     ...(taxed === undefined
       ? { total: money(totalMinor) }
       : {
-          taxRatePercent: taxed.tax.ratePercent.toDecimalString(20),
+          taxRatePercent: taxed.tax.ratePercent.toExactDecimalString(),
           reverseCharge: taxed.tax.reverseCharge,
           subtotal: money(taxed.subtotalMinor),
           tax: money(taxed.taxMinor),

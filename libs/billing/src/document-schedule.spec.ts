@@ -159,14 +159,13 @@ describe(scheduleDocuments.name, () => {
     });
 
     it('on the last day of a period: one day of the difference', () => {
-      // Period [01-01, 04-01) has 90 days. +3 × 50 × 3 × 1/90 = 5.00; the regular invoice is cut on 03-31:
-      // 10 × 50 × 3 × 89/90 = 1483.333… → 1483.33 and × 1/90 = 16.666… → 16.67.
+      // Period [01-01, 04-01) has 90 days. +3 × 50 × 3 × 1/90 = 5.00; the regular invoice stays one line
+      // (rules v1.1 §4: only segment boundaries split a line): 10 × 50 × 3 = 1500.00.
       const documents = scheduleDocuments(
         historyOf(quarterly, amendment('D2', '2027-03-31', [{ id: 'L1', quantity: 13 }])),
       );
-      expect(lines(documents).slice(0, 4)).toEqual([
-        '2027-01-01 invoice L1 2027-01-01..2027-03-31 148333',
-        '2027-01-01 invoice L1 2027-03-31..2027-04-01 1667',
+      expect(lines(documents).slice(0, 3)).toEqual([
+        '2027-01-01 invoice L1 2027-01-01..2027-04-01 150000',
         '2027-03-31 invoice L1 2027-03-31..2027-04-01 500',
         '2027-04-01 invoice L1 2027-04-01..2027-07-01 195000',
       ]);
@@ -188,8 +187,7 @@ describe(scheduleDocuments.name, () => {
         historyOf(quarterly, amendment('D2', '2027-02-15', [{ id: 'L1', quantity: 0 }])),
       );
       expect(lines(documents)).toEqual([
-        '2027-01-01 invoice L1 2027-01-01..2027-02-15 75000',
-        '2027-01-01 invoice L1 2027-02-15..2027-04-01 75000',
+        '2027-01-01 invoice L1 2027-01-01..2027-04-01 150000',
         '2027-02-15 credit_note L1 2027-02-15..2027-04-01 75000',
       ]);
       expect(documents[1]).toMatchObject({ kind: 'credit_note', creditsDocumentKey: 'regular:2027-01-01' });
@@ -226,7 +224,8 @@ describe(scheduleDocuments.name, () => {
 
     it('on a ramped line applies from E across the later segments', () => {
       // Ramp 1 seat at 12000/yr then 15000/yr from 07-01; +1 seat from 05-01, quarterly.
-      // Q2 [04-01, 07-01) 91 days: +1 × 12000 × 3/12 × 61/91 = 2010.989… → 2010.99.
+      // Q2 [04-01, 07-01) 91 days: its regular invoice bills 1 × 12000 × 3/12 = 3000.00 in one line;
+      // +1 × 12000 × 3/12 × 61/91 = 2010.989… → 2010.99.
       // Q3 bills 2 × 15000 × 3/12 = 7500.00.
       const documents = scheduleDocuments(
         historyOf(
@@ -245,8 +244,7 @@ describe(scheduleDocuments.name, () => {
         ),
       );
       expect(lines(documents).filter((line) => !line.startsWith('2027-01-01'))).toEqual([
-        '2027-04-01 invoice L1 2027-04-01..2027-05-01 98901',
-        '2027-04-01 invoice L1 2027-05-01..2027-07-01 201099',
+        '2027-04-01 invoice L1 2027-04-01..2027-07-01 300000',
         '2027-05-01 invoice L1 2027-05-01..2027-07-01 201099',
         '2027-07-01 invoice L1 2027-07-01..2027-10-01 750000',
         '2027-10-01 invoice L1 2027-10-01..2028-01-01 750000',
@@ -293,8 +291,7 @@ describe(scheduleDocuments.name, () => {
         ),
       );
       expect(lines(documents)).toEqual([
-        '2027-01-01 invoice L1 2027-01-01..2027-03-01 590000',
-        '2027-01-01 invoice L1 2027-03-01..2028-01-01 3060000',
+        '2027-01-01 invoice L1 2027-01-01..2028-01-01 3650000',
         '2027-03-01 invoice L1 2027-03-01..2028-01-01 3060000',
         '2027-03-11 credit_note L1 2027-03-11..2028-01-01 5920000',
       ]);
@@ -324,8 +321,7 @@ describe(scheduleDocuments.name, () => {
       );
       // [01-01, 12-02) is 335 days, [12-02, 2028-01-01) 30 days, of 100.00 each
       expect(lines(documents)).toEqual([
-        '2027-01-01 invoice L1 2027-01-01..2027-12-02 3350000',
-        '2027-01-01 invoice L1 2027-12-02..2028-01-01 300000',
+        '2027-01-01 invoice L1 2027-01-01..2028-01-01 3650000',
         '2027-12-02 invoice L1 2027-12-02..2028-01-01 300000',
       ]);
     });
@@ -408,20 +404,6 @@ describe(scheduleDocuments.name, () => {
           amendment('D3', '2027-05-01', [{ id: 'L1', quantity: 12 }]),
         ],
         'effective-date order',
-      ],
-      [
-        'an amendment of a cancelled contract',
-        [
-          {
-            dealId: 'C',
-            kind: 'cancellation',
-            currency: 'USD',
-            cancellation: { effective: 'immediate', date: '2027-03-01' },
-            lines: [],
-          },
-          amendment('D3', '2027-05-01', [{ id: 'L1', quantity: 12 }]),
-        ],
-        'was cancelled on 2027-03-01',
       ],
       ['a new line without sku', [amendment('D2', '2027-05-01', [{ id: 'L7', quantity: 1 }])], 'no sku'],
       [

@@ -190,15 +190,21 @@ class TermHistory {
   }
 
   /**
-   * `[from, to)` of a charge cut into pieces: at every date on which any version of the term starts or
-   * ends one of its segments (ramp boundaries and amendments of the line, also those effective after
-   * the invoice's date: the conformance vectors cut there), and, when upfront, into the
-   * price periods anchored on the term's start; each piece knows its nominal period.
+   * `[from, to)` of a charge cut into pieces at the segment boundaries of the versions billed (§4: only
+   * segment boundaries split a line; the versions billed over `[from, to)` were all made by changes
+   * effective on or before `from`, so the only boundaries inside are the ramp's), and, when upfront, into
+   * the price periods anchored on the term's start; each piece knows its nominal period.
    */
-  pieces(charge: RecurringCharge, from: CalendarDate, to: CalendarDate, billing: ScheduledPeriod): Piece[] {
+  pieces(
+    charge: RecurringCharge,
+    from: CalendarDate,
+    to: CalendarDate,
+    billing: ScheduledPeriod,
+    billed: readonly ContractVersion[],
+  ): Piece[] {
     const cuts = new Map<number, CalendarDate>();
-    for (const version of this.versions) {
-      // An immediate cancellation ends the service; it cuts no earlier invoice into pieces.
+    for (const version of billed) {
+      // An immediate cancellation ends the service; it cuts no line into pieces.
       if (version.status === 'cancelled') continue;
       const same = version.charges.find((candidate) => candidate.id === charge.id);
       if (same?.chargeType !== 'recurring') continue;
@@ -310,7 +316,7 @@ function regularDocuments(history: TermHistory): ScheduledDocument[] {
       if (charge.chargeType === 'one_time') {
         return charge.billedOn.equals(period.start) ? [oneTimeLine(charge, version.currency)] : [];
       }
-      return history.pieces(charge, period.start, period.end, period).flatMap((piece) => {
+      return history.pieces(charge, period.start, period.end, period, [version]).flatMap((piece) => {
         const segment = segmentAt(version, charge.id, piece.start);
         if (segment === undefined || segment.quantity === 0) return [];
         return [recurringLine(charge, piece, segment, 'regular', version.currency)];
@@ -352,7 +358,7 @@ function changeDocuments(history: TermHistory, index: number): ScheduledDocument
       continue;
     }
     const isNewCharge = !before.charges.some((c) => c.id === id);
-    for (const piece of history.pieces(charge, effective, period.end, period)) {
+    for (const piece of history.pieces(charge, effective, period.end, period, [before, after])) {
       const old = segmentAt(before, id, piece.start);
       const now = segmentAt(after, id, piece.start);
       if (old === undefined && now === undefined) continue;

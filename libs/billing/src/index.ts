@@ -3,6 +3,7 @@ export * from './billing.errors';
 export * from './calendar-date';
 export * from './contract';
 export * from './contract-changes';
+export * from './contract-history';
 export * from './deal-input';
 export * from './document-schedule';
 export * from './tax';

@@ -115,4 +115,30 @@ describe(Fraction.name, () => {
       expect(value.toDecimalString(digits)).toBe(expected);
     });
   });
+
+  describe('toExactDecimalString', () => {
+    it.each([
+      [Fraction.of(410104n, 100n), '4101.04'],
+      [Fraction.of(-1n, 8n), '-0.125'],
+      [Fraction.fromInteger(360n), '360'],
+      [Fraction.of(3n, 1250n), '0.0024'],
+    ])('writes %s as %s', (value, expected) => {
+      expect(value.toExactDecimalString()).toBe(expected);
+    });
+
+    it('keeps every decimal of a price uplifted by 3 % thirty times (sixty more decimals)', () => {
+      const factor = Fraction.of(103n, 100n);
+      let price = Fraction.parseDecimal('99.995');
+      for (let i = 0; i < 30; i += 1) price = price.mul(factor);
+      const text = price.toExactDecimalString();
+      expect(text.split('.')[1]).toHaveLength(63);
+      expect(Fraction.parseDecimal(text).equals(price)).toBe(true);
+    });
+
+    it('refuses a value whose decimals never end', () => {
+      expect(() => Fraction.of(1n, 3n).toExactDecimalString()).toThrow(
+        expect.objectContaining({ code: MoneyErrorCode.InvalidAmount }) as MoneyError,
+      );
+    });
+  });
 });

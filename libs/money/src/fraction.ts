@@ -116,6 +116,27 @@ export class Fraction {
     return `${sign}${text}${remainder === 0n ? '' : '…'}`;
   }
 
+  /**
+   * Every decimal of a value whose decimal expansion terminates (its denominator has no prime factor but 2
+   * and 5), however many there are: `"110.924365"`, `"-0.5"`, `"360"`. Exact prices and percents travel in this
+   * form (an uplift compounded over many renewals has two more decimals per renewal). Throws a `MoneyError`
+   * for a value such as 1/3 that has no exact decimal form.
+   */
+  toExactDecimalString(): string {
+    let rest = this.denominator;
+    let twos = 0;
+    let fives = 0;
+    while (rest % 2n === 0n) [rest, twos] = [rest / 2n, twos + 1];
+    while (rest % 5n === 0n) [rest, fives] = [rest / 5n, fives + 1];
+    if (rest !== 1n) {
+      throw new MoneyError(
+        MoneyErrorCode.InvalidAmount,
+        `${this.toString()} has no exact decimal form (its decimals never end)`,
+      );
+    }
+    return this.toDecimalString(Math.max(twos, fives));
+  }
+
   /** `"n/d"`, or `"n"` when the denominator is 1. */
   toString(): string {
     return this.denominator === 1n ? `${this.numerator}` : `${this.numerator}/${this.denominator}`;

@@ -3,6 +3,7 @@ import { minorUnitDecimals } from './currencies';
 import { Fraction } from './fraction';
 import {
   formatMinor,
+  formatExactPrice,
   formatPrice,
   fromWireMoney,
   minorToFraction,
@@ -217,5 +218,24 @@ describe(formatPrice.name, () => {
 
   it('marks a value that does not terminate', () => {
     expect(formatPrice(Fraction.of(1n, 3n), 'USD', 4)).toBe('0.3333…');
+  });
+});
+
+describe(formatExactPrice.name, () => {
+  it.each([
+    ['360', 'USD', '360.00'],
+    [
+      '508.872512345678901234567890123456789012345678901',
+      'USD',
+      '508.872512345678901234567890123456789012345678901',
+    ],
+    ['3300', 'JPY', '3300'],
+    ['1234.5', 'KWD', '1234.500'],
+  ])('writes %s %s as %s', (value, currency, expected) => {
+    expect(formatExactPrice(Fraction.parseDecimal(value), currency)).toBe(expected);
+  });
+
+  it('refuses a value that does not terminate rather than cut it', () => {
+    expect(() => formatExactPrice(Fraction.of(1n, 3n), 'USD')).toThrow(code(MoneyErrorCode.InvalidAmount));
   });
 });

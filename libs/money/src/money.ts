@@ -105,9 +105,20 @@ export function fromWireMoney(wire: WireMoney): Money {
 }
 
 /**
- * A price in major units as people write it: at least the currency's decimals (`"360.00"` USD, `"3300"` JPY),
- * more only where the exact value has them (`"508.8725"` after an uplift); `maxDecimals` bounds a value that
- * does not terminate, marked with `…`.
+ * A price in major units, exactly, as the wire carries it: at least the currency's decimals (`"360.00"` USD,
+ * `"3300"` JPY), more wherever the exact value has them (`"508.8725"` after an uplift, sixty decimals after thirty
+ * uplifts of 3 %); never cut. Throws a `MoneyError` for a value with no exact decimal form.
+ */
+export function formatExactPrice(value: Fraction, currency: string): string {
+  const exponent = Number(currencyOf(currency).exponent);
+  const [whole, decimals = ''] = value.toExactDecimalString().split('.');
+  const padded = decimals.padEnd(exponent, '0');
+  return `${whole!}${padded === '' ? '' : `.${padded}`}`;
+}
+
+/**
+ * A price in major units as people read it in an explanation: like `formatExactPrice`, but at most
+ * `maxDecimals` decimals; a value with more is cut there and marked with `…`. Never for the wire.
  */
 export function formatPrice(value: Fraction, currency: string, maxDecimals = 40): string {
   const text = value.toDecimalString(Math.max(maxDecimals, Number(currencyOf(currency).exponent)));

@@ -10,3 +10,8 @@ export * from './http/coded-error.filter';
 export * from './http/admin-token.guard';
 export * from './jobs/periodic-job';
 export * from './config/tax-table';
+export * from './runs/1765100000000-create-run-failure';
+export * from './runs/run-failure.repository';
+export * from './runs/run-failures';
+export * from './runs/run-failures.http.controller';
+export * from './runs/run-failures.module';

@@ -1,10 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { messagingMigrations } from '@o2c/messaging';
-import { ServiceCoreModule, type ServiceDefinition } from '@o2c/platform';
+import {
+  RunFailuresModule,
+  runFailureMigrations,
+  ServiceCoreModule,
+  type ServiceDefinition,
+} from '@o2c/platform';
 import { InvoicingEnv } from './config/env.schema';
 import { CreateInvoicing1764400000000 } from './modules/invoices/infra/1764400000000-create-invoicing';
 import { PaymentsAndOverdue1764500000000 } from './modules/invoices/infra/1764500000000-payments-and-overdue';
 import { InvoicesModule } from './modules/invoices/invoices.module';
+import { OVERDUE_RUN } from './modules/invoices/usecases/mark-overdue-invoices/mark-overdue-invoices.handler';
+import { BILL_RUN } from './modules/invoices/usecases/run-bill-run/run-bill-run.handler';
 
 @Module({})
 export class InvoicingAppModule {
@@ -16,8 +23,14 @@ export class InvoicingAppModule {
           service: 'invoicing',
           env,
           entities: [],
-          migrations: [...messagingMigrations, CreateInvoicing1764400000000, PaymentsAndOverdue1764500000000],
+          migrations: [
+            ...messagingMigrations,
+            CreateInvoicing1764400000000,
+            PaymentsAndOverdue1764500000000,
+            ...runFailureMigrations,
+          ],
         }),
+        RunFailuresModule.forRoot({ runs: [BILL_RUN, OVERDUE_RUN] }),
         InvoicesModule,
       ],
     };

@@ -1,10 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { messagingMigrations } from '@o2c/messaging';
-import { ServiceCoreModule, type ServiceDefinition } from '@o2c/platform';
+import {
+  RunFailuresModule,
+  runFailureMigrations,
+  ServiceCoreModule,
+  type ServiceDefinition,
+} from '@o2c/platform';
 import { SubscriptionsEnv } from './config/env.schema';
 import { ContractsModule } from './modules/contracts/contracts.module';
 import { CreateContracts1764200000000 } from './modules/contracts/infra/1764200000000-create-contracts';
 import { AddVersionChange1764300000000 } from './modules/contracts/infra/1764300000000-add-version-change';
+import { RENEWAL_RUN } from './modules/contracts/usecases/renew-contracts/renew-contracts.handler';
+import { KeepAppliedDeals1765000000000 } from './modules/contracts/infra/1765000000000-keep-applied-deals';
 
 @Module({})
 export class SubscriptionsAppModule {
@@ -16,8 +23,15 @@ export class SubscriptionsAppModule {
           service: 'subscriptions',
           env,
           entities: [],
-          migrations: [...messagingMigrations, CreateContracts1764200000000, AddVersionChange1764300000000],
+          migrations: [
+            ...messagingMigrations,
+            CreateContracts1764200000000,
+            AddVersionChange1764300000000,
+            KeepAppliedDeals1765000000000,
+            ...runFailureMigrations,
+          ],
         }),
+        RunFailuresModule.forRoot({ runs: [RENEWAL_RUN] }),
         ContractsModule,
       ],
     };

@@ -182,4 +182,23 @@ export abstract class ContractStateV1 {
   @ValidateNested({ each: true })
   @Type(() => ContractChargeV1)
   charges!: ContractChargeV1[];
+
+  /** The last day of service (exclusive) once `status` is `cancelled`: the immediate cancellation's date. */
+  @OptionalProperty()
+  @IsCalendarDate()
+  endsOn?: string;
+
+  /**
+   * The contract's history after this event: the `version` of the latest event of every change (deal or
+   * automatic renewal), in the order billing applies them (billing-rules.md §5: effective date, then
+   * acceptance). A change accepted with a date before changes already made restates those: each later change
+   * gets a new event (same source, new `version`), and every event of that batch carries the same list, so
+   * the last of them completes it. A consumer that keeps the versions bills exactly these, in this order.
+   * Absent in events from before it existed: then every version from 1 to this one, in order.
+   */
+  @OptionalProperty()
+  @IsArray()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  history?: number[];
 }

@@ -1,6 +1,22 @@
-import { applyDeal, type ContractVersion, type DealInput, scheduleDocuments } from '@o2c/billing';
+import {
+  applyDeal,
+  CalendarDate,
+  contractHistory,
+  type ContractVersion,
+  type DealInput,
+  scheduleDocuments,
+} from '@o2c/billing';
+import { Fraction } from '@o2c/money';
+import { invalidPaths } from '../../test/schema-check';
 import { EventTypes } from '../topics';
-import { contractEventOf, contractStateOf, contractVersionOf } from './contract-version.mapper';
+import {
+  contractEventOf,
+  contractHistoryOf,
+  contractStateOf,
+  contractVersionOf,
+  type StoredSubscriptionEvent,
+} from './contract-version.mapper';
+import { SubscriptionRenewedV1 } from './subscription-renewed.v1';
 
 const catalog = {
   sku: 'X',
@@ -122,5 +138,70 @@ describe(contractVersionOf.name, () => {
 
   it('schedules the same documents from the wire as from the engine', () => {
     expect(scheduleDocuments(throughTheWire(history))).toEqual(scheduleDocuments(history));
+  });
+});
+
+describe('exact prices on the wire', () => {
+  it('carries a price uplifted 3 % fifty times with every one of its decimals, and takes it back exactly', () => {
+    const renewing: DealInput = {
+      ...deals[0]!,
+      terms: { ...deals[0]!.terms!, termMonths: 1, billingFrequency: 'monthly', renewalUpliftPercent: '3' },
+      lines: [deals[0]!.lines[0]!],
+    };
+    const history = contractHistory([renewing], CalendarDate.parse('2031-03-01'));
+    expect(history).toHaveLength(51);
+    const last = contractEventOf(history.at(-1)!, {
+      contractId: 'C1',
+      accountId: 'A1',
+      source: { kind: 'auto_renewal' },
+      charge: (lineId) => ({ chargeId: `ch-${lineId}`, catalog }),
+    });
+    const price = last.data.charges[0]!.segments[0]!.unitPrice;
+    // 480 × 1.03^50 = 48 × 103^50 / 10^99: 99 decimals, far past the 40 that were once the limit.
+    const exact = Fraction.of(48n * 103n ** 50n, 10n ** 99n);
+    expect(price.split('.')[1]).toHaveLength(99);
+    expect(Fraction.parseDecimal(price).equals(exact)).toBe(true);
+    expect(invalidPaths(SubscriptionRenewedV1, last.data)).toEqual([]);
+    expect(throughTheWire(history).map((v) => v.charges)).toEqual(history.map((v) => v.charges));
+  });
+});
+
+describe(contractHistoryOf.name, () => {
+  const history = contractHistory([
+    deals[0]!,
+    { ...deals[1]!, dealId: 'LATE', effectiveDate: '2027-09-10', lines: [{ id: 'L1', quantity: 30 }] },
+  ]);
+  const event = (version: ContractVersion, number: number, refs?: number[]): StoredSubscriptionEvent => {
+    const { type, data } = contractEventOf(
+      { ...version, version: number },
+      {
+        contractId: 'C1',
+        accountId: 'A1',
+        source: { kind: 'deal', dealId: version.change.id, revision: 1 },
+        charge: (lineId) => ({ chargeId: `ch-${lineId}`, catalog }),
+      },
+    );
+    return { type, data: refs === undefined ? data : { ...data, history: refs } };
+  };
+
+  it('takes every version in order from events that list no history', () => {
+    const sut = contractHistoryOf([event(history[0]!, 1), event(history[1]!, 2)]);
+    expect(sut?.map((v) => `${v.version} ${v.change.id}`)).toEqual(['1 D1', '2 LATE']);
+  });
+
+  it('follows the history the latest event lists, and waits for the rest of a restated batch', () => {
+    // EARLY (05-05) arrives after LATE (09-10): version 3 is EARLY, version 4 restates LATE.
+    const restated = contractHistory([
+      deals[0]!,
+      { ...deals[1]!, dealId: 'LATE', effectiveDate: '2027-09-10', lines: [{ id: 'L1', quantity: 30 }] },
+      { ...deals[1]!, dealId: 'EARLY', effectiveDate: '2027-05-05', lines: [{ id: 'L1', quantity: 24 }] },
+    ]);
+    const stored = [event(history[0]!, 1), event(history[1]!, 2), event(restated[1]!, 3, [1, 3, 4])];
+    expect(contractHistoryOf(stored)).toBeUndefined();
+    const sut = contractHistoryOf([...stored, event(restated[2]!, 4, [1, 3, 4])]);
+    expect(sut?.map((v) => `${v.version} ${v.change.id}`)).toEqual(['1 D1', '3 EARLY', '4 LATE']);
+    expect(scheduleDocuments(sut!).map((doc) => doc.key)).toEqual(
+      scheduleDocuments(restated).map((doc) => doc.key),
+    );
   });
 });

@@ -5,7 +5,7 @@ import {
   type ContractCharge,
   type ContractVersion,
 } from '@o2c/billing';
-import { formatPrice, Fraction } from '@o2c/money';
+import { formatExactPrice, Fraction } from '@o2c/money';
 import type { DealAccountV1 } from '../deals/deal-closed.v1';
 import type { CatalogEntrySnapshotV1 } from '../shared/catalog-entry';
 import { EventTypes } from '../topics';
@@ -29,11 +29,9 @@ export type SubscriptionEventData = ContractStateV1 & {
   cancellation?: { effective: 'immediate' | 'end_of_term'; date: string };
 };
 
-// Exact decimals: every price and percent here is a terminating decimal (uplifts multiply decimals).
+// Exact decimals, however many (an uplift compounded over many renewals adds two a year at 3 %).
 function decimalString(value: Fraction): string {
-  const text = value.toDecimalString(40);
-  if (text.endsWith('…')) throw new Error(`${value.toString()} is not a terminating decimal`);
-  return text;
+  return value.toExactDecimalString();
 }
 
 /**
@@ -53,17 +51,21 @@ export function contractVersionOf(type: SubscriptionEventType, data: Subscriptio
       change = {
         kind: data.source.kind === 'auto_renewal' ? 'auto_renewal' : 'renewal',
         id,
-        effectiveDate: termStart,
+        effectiveDate: data.effectiveDate === undefined ? termStart : CalendarDate.parse(data.effectiveDate),
       };
       break;
     case EventTypes.subscriptionAmended:
       change = { kind: 'amendment', id, effectiveDate: CalendarDate.parse(data.effectiveDate!) };
       break;
     case EventTypes.subscriptionCancelled:
-      change = { kind: 'cancellation', id, effectiveDate: CalendarDate.parse(data.cancellation!.date) };
+      change = {
+        kind: 'cancellation',
+        id,
+        effectiveDate: CalendarDate.parse(data.effectiveDate ?? data.cancellation!.date),
+      };
       break;
   }
-  const cancelledOn = data.status === 'cancelled' ? data.cancellation?.date : undefined;
+  const cancelledOn = data.status === 'cancelled' ? (data.endsOn ?? data.cancellation?.date) : undefined;
   return {
     version: data.version,
     change,
@@ -154,6 +156,9 @@ export function contractStateOf(
       renewalUpliftPercent: decimalString(term.renewalUpliftPercent),
     },
     source: identity.source,
+    ...(version.status === 'cancelled' && version.endsOn !== undefined
+      ? { endsOn: version.endsOn.toString() }
+      : {}),
     charges: version.charges.map((charge): ContractChargeV1 => {
       const { chargeId, catalog } = identity.charge(charge.id);
       const common = {
@@ -172,7 +177,7 @@ export function contractStateOf(
               effectiveFrom: charge.billedOn.toString(),
               effectiveTo: term.end.toString(),
               quantity: charge.quantity,
-              unitPrice: formatPrice(charge.unitPrice, version.currency),
+              unitPrice: formatExactPrice(charge.unitPrice, version.currency),
             },
           ],
         };
@@ -186,7 +191,7 @@ export function contractStateOf(
           effectiveFrom: segment.start.toString(),
           effectiveTo: segment.end.toString(),
           quantity: segment.quantity,
-          unitPrice: formatPrice(segment.unitPrice, version.currency),
+          unitPrice: formatExactPrice(segment.unitPrice, version.currency),
           ...(segment.discountPercent.equals(base)
             ? {}
             : { discountPercent: decimalString(segment.discountPercent) }),
@@ -218,17 +223,54 @@ export function contractEventOf(
       };
     case 'renewal':
     case 'auto_renewal':
-      return { type: EventTypes.subscriptionRenewed, data: state };
-    case 'cancellation':
+      return {
+        type: EventTypes.subscriptionRenewed,
+        data: version.change.effectiveDate.equals(version.term.start)
+          ? state
+          : { ...state, effectiveDate: version.change.effectiveDate.toString() },
+      };
+    case 'cancellation': {
+      const cancellation =
+        version.status === 'cancelled'
+          ? {
+              effective: 'immediate' as const,
+              date: (version.endsOn ?? version.change.effectiveDate).toString(),
+            }
+          : { effective: 'end_of_term' as const, date: version.term.end.toString() };
+      const own = version.change.effectiveDate.toString();
       return {
         type: EventTypes.subscriptionCancelled,
-        data: {
-          ...state,
-          cancellation:
-            version.status === 'cancelled'
-              ? { effective: 'immediate', date: (version.endsOn ?? version.change.effectiveDate).toString() }
-              : { effective: 'end_of_term', date: version.term.end.toString() },
-        },
+        data: { ...state, cancellation, ...(own === cancellation.date ? {} : { effectiveDate: own }) },
       };
+    }
   }
+}
+
+/** One stored `o2c.subscription.*.v1` of a contract. */
+export interface StoredSubscriptionEvent {
+  type: SubscriptionEventType;
+  data: SubscriptionEventData;
+}
+
+/**
+ * The contract's history as `@o2c/billing` bills it, from the events of one contract a consumer stored (any
+ * order): the versions the latest event's `history` lists, in that order (every version up to it when it has
+ * none). `undefined` while a version it lists has not arrived yet: the rest of a batch of restated versions is
+ * on its way (see `ContractStateV1.history`).
+ */
+export function contractHistoryOf(events: readonly StoredSubscriptionEvent[]): ContractVersion[] | undefined {
+  const byVersion = new Map(events.map((event) => [event.data.version, event]));
+  const latest = events.reduce<StoredSubscriptionEvent | undefined>(
+    (max, event) => (max === undefined || event.data.version > max.data.version ? event : max),
+    undefined,
+  );
+  if (latest === undefined) return [];
+  const refs = latest.data.history ?? Array.from({ length: latest.data.version }, (_, index) => index + 1);
+  const history: ContractVersion[] = [];
+  for (const ref of refs) {
+    const event = byVersion.get(ref);
+    if (event === undefined) return undefined;
+    history.push(contractVersionOf(event.type, event.data));
+  }
+  return history;
 }

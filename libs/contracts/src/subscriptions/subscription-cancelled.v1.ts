@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { IsIn } from 'class-validator';
-import { IsCalendarDate, NestedProperty } from '../shared/validators';
+import { IsCalendarDate, NestedProperty, OptionalProperty } from '../shared/validators';
 import { CancellationEffects, type CancellationEffect } from '../shared/vocabulary';
 import { EventTypes, Topics } from '../topics';
 import { ContractStateV1 } from './contract-state';
@@ -22,6 +22,14 @@ export class ContractCancellationV1 {
 export class SubscriptionCancelledV1 extends ContractStateV1 {
   static readonly ceType = EventTypes.subscriptionCancelled;
   static readonly topic = Topics.subscriptions;
+
+  /**
+   * Present when the change takes effect on another day than the one its type implies (a change dated on or
+   * after an immediate cancellation, which bills nothing: billing-rules.md §6).
+   */
+  @OptionalProperty()
+  @IsCalendarDate()
+  effectiveDate?: string;
 
   @NestedProperty(() => ContractCancellationV1)
   cancellation!: ContractCancellationV1;

@@ -1,3 +1,4 @@
+import { IsCalendarDate, OptionalProperty } from '../shared/validators';
 import { EventTypes, Topics } from '../topics';
 import { ContractStateV1 } from './contract-state';
 
@@ -8,4 +9,12 @@ import { ContractStateV1 } from './contract-state';
 export class SubscriptionRenewedV1 extends ContractStateV1 {
   static readonly ceType = EventTypes.subscriptionRenewed;
   static readonly topic = Topics.subscriptions;
+
+  /**
+   * Present when the change takes effect on another day than the one its type implies (a change dated on or
+   * after an immediate cancellation, which bills nothing: billing-rules.md §6).
+   */
+  @OptionalProperty()
+  @IsCalendarDate()
+  effectiveDate?: string;
 }

@@ -71,7 +71,7 @@ describe('the conformance vectors through POST /v1/webhooks/deals', () => {
   });
 
   it('accepts every deal of every vector, in order, each with its o2c.deal.closed.v1', async () => {
-    expect(deals).toHaveLength(20);
+    expect(deals).toHaveLength(24);
     const replies: [string, number, string][] = [];
     for (const { deal } of deals) {
       const response = await postDeal(sut.baseUrl, { type: 'deal.closed_won', deal });

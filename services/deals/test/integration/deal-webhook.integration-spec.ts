@@ -208,10 +208,10 @@ describe('POST /v1/webhooks/deals', () => {
     });
   });
 
-  it('refuses at intake, with 422, an amendment the billing engine cannot apply: one dated before the last', async () => {
+  it('accepts an amendment dated before one already accepted, and refuses at intake, with 422, one the billing engine cannot apply where its date puts it', async () => {
     const original = sampleDeal();
     expect((await postDeal(sut.baseUrl, original)).status).toBe(202);
-    const amendment = (suffix: string, effectiveDate: string) => ({
+    const amendment = (suffix: string, effectiveDate: string, lines: unknown[]) => ({
       type: 'deal.closed_won',
       deal: {
         id: `${original.deal.id}-${suffix}`,
@@ -222,21 +222,28 @@ describe('POST /v1/webhooks/deals', () => {
         account: original.deal.account,
         currency: 'EUR',
         effectiveDate,
-        lines: [{ id: 'L1', quantity: 60 }],
+        lines,
       },
     });
-    expect((await postDeal(sut.baseUrl, amendment('A1', '2026-08-01'))).status).toBe(202);
-    const late = amendment('A2', '2026-07-01');
-    const refused = await postDeal(sut.baseUrl, late);
+    // A1 adds line L9 from 08-01; A2, signed later but dated 07-01, changes L1: billing rules v1.1 §5 place it first.
+    const addsL9 = amendment('A1', '2026-08-01', [
+      { id: 'L9', sku: 'SEAT-PRO', quantity: 5, unitPrice: '360.00' },
+    ]);
+    expect((await postDeal(sut.baseUrl, addsL9)).status).toBe(202);
+    const earlier = amendment('A2', '2026-07-01', [{ id: 'L1', quantity: 60 }]);
+    expect((await postDeal(sut.baseUrl, earlier)).status).toBe(202);
+    // A3, dated 07-15, changes L9, which does not exist yet on that day.
+    const beforeItsLine = amendment('A3', '2026-07-15', [{ id: 'L9', quantity: 7 }]);
+    const refused = await postDeal(sut.baseUrl, beforeItsLine);
     expect(refused.status).toBe(422);
     const problem = (await refused.json()) as { errors: { path: string; message: string }[] };
     expect(problem.errors).toEqual([
       {
         path: 'deal.amends',
-        message: expect.stringContaining('amendments must come in effective-date order') as unknown,
+        message: expect.stringContaining('line L9: the contract has no such line on 2026-07-15') as unknown,
       },
     ]);
-    expect(await stored(late.deal.id)).toEqual({ deals: 1, events: 0 });
+    expect(await stored(beforeItsLine.deal.id)).toEqual({ deals: 1, events: 0 });
   });
 
   it('refuses a later revision of a deal already accepted, for operations, and bills nothing twice', async () => {

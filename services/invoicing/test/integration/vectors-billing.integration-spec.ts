@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  applyDeal,
-  CalendarDate,
-  type ContractVersion,
-  type DealInput,
-  withAutomaticRenewals,
-} from '@o2c/billing';
+import { CalendarDate, contractHistory, type ContractVersion, type DealInput } from '@o2c/billing';
 import { type CatalogEntrySnapshotV1, contractEventOf, Topics } from '@o2c/contracts';
 import { publishEvents, type RunningService, waitForValue } from '@o2c/testing';
 import { type Client } from 'pg';
@@ -67,16 +61,12 @@ function catalogEntry(sku: string): CatalogEntrySnapshotV1 {
 }
 
 function historyOf(vector: Vector): ContractVersion[] {
-  const history: ContractVersion[] = [];
-  const skus = new Map<string, string>();
-  for (const deal of vector.deals) {
-    const lines = (deal.lines ?? []).map((line) => {
-      if (line.sku) skus.set(line.id, line.sku);
-      return line.sku ? { ...line, catalog: catalogEntry(line.sku) } : line;
-    });
-    history.push(applyDeal(history.at(-1), { ...deal, dealId: deal.id, lines }));
-  }
-  return withAutomaticRenewals(history, CalendarDate.parse(vector.asOf));
+  const deals = vector.deals.map((deal) => ({
+    ...deal,
+    dealId: deal.id,
+    lines: (deal.lines ?? []).map((line) => (line.sku ? { ...line, catalog: catalogEntry(line.sku) } : line)),
+  }));
+  return contractHistory(deals, CalendarDate.parse(vector.asOf));
 }
 
 let sut: RunningService<InvoicingEnv>;

@@ -84,8 +84,30 @@ export async function contractStored(db: Client, contractId: string, versions: n
 export interface BillRunAnswer {
   billRunId: string;
   issued: { documentId: string; number: string; kind: string; issueDate: string; contractId: string }[];
-  failed: { contractId: string; error: string }[];
+  failed: { contractId: string; error: string; code?: string; attempts: number }[];
   overdue: { documentId: string; number: string }[];
+  overdueFailed: {
+    documentId: string;
+    number: string;
+    contractId: string;
+    error: string;
+    code?: string;
+    attempts: number;
+  }[];
+}
+
+/** An item a run set aside, as `GET /v1/admin/run-failures` lists it. */
+export interface RunFailureAnswer {
+  run: string;
+  itemId: string;
+  contractId: string;
+  asOf: string;
+  error: string;
+  code: string | null;
+  attempts: number;
+  firstFailedAt: string;
+  lastFailedAt: string;
+  resolvedAt: string | null;
 }
 
 /** A running invoicing service, in-process or a process: where it answers and its admin token. */
@@ -103,6 +125,19 @@ export async function billRun(target: InvoicingTarget, asOf: string): Promise<Bi
   if (response.status !== 200)
     throw new Error(`bill run ${asOf}: ${response.status} ${await response.text()}`);
   return (await response.json()) as BillRunAnswer;
+}
+
+/** The failures `GET /v1/admin/run-failures?run=<run>&status=<status>` lists. */
+export async function runFailures(
+  target: InvoicingTarget,
+  run: string,
+  status: 'open' | 'resolved' | 'all' = 'open',
+): Promise<RunFailureAnswer[]> {
+  const answer = await getJson<{ items: RunFailureAnswer[] }>(
+    target,
+    `/v1/admin/run-failures?run=${run}&status=${status}`,
+  );
+  return answer.items;
 }
 
 /** GETs `path` of an operations endpoint with the admin token. */

@@ -187,6 +187,7 @@ describe('a contract through its life (billing-rules.md §10: 50 pro seats, +20 
       provisioned: 0,
       updated: 0,
       revoked: 0,
+      failed: [],
     });
     expect(await run('2026-06-15')).toEqual({
       asOf: '2026-06-15',
@@ -194,6 +195,7 @@ describe('a contract through its life (billing-rules.md §10: 50 pro seats, +20 
       provisioned: 0,
       updated: 1,
       revoked: 0,
+      failed: [],
     });
     expect(await run('2026-06-15')).toEqual({
       asOf: '2026-06-15',
@@ -201,6 +203,7 @@ describe('a contract through its life (billing-rules.md §10: 50 pro seats, +20 
       provisioned: 0,
       updated: 0,
       revoked: 0,
+      failed: [],
     });
 
     const event = await licenceEvent(EventTypes.licenseUpdated, accountId);
@@ -246,6 +249,7 @@ describe('a contract through its life (billing-rules.md §10: 50 pro seats, +20 
       provisioned: 0,
       updated: 0,
       revoked: 1,
+      failed: [],
     });
 
     const event = await licenceEvent(EventTypes.licenseRevoked, accountId);
@@ -303,6 +307,7 @@ describe('a contract starting in the future', () => {
       provisioned: 1,
       updated: 0,
       revoked: 0,
+      failed: [],
     });
     expect(await run('2026-04-01')).toMatchObject({ contracts: [] });
     const event = await licenceEvent(EventTypes.licenseProvisioned, accountId);

@@ -7,7 +7,6 @@ import {
   publishEvents,
   startServiceForTest,
   type RunningService,
-  waitForValue,
 } from '@o2c/testing';
 import { subscriptionsService } from '../../src/app.module';
 import { type SubscriptionsEnv } from '../../src/config/env.schema';
@@ -169,7 +168,12 @@ describe('a contract through its life', () => {
 
     const run = await post('/v1/admin/renewals', { asOf: '2027-02-01' });
     expect(run.status).toBe(200);
-    expect(await run.json()).toEqual({ asOf: '2027-02-01', renewed: 1, contracts: [contractId] });
+    expect(await run.json()).toEqual({
+      asOf: '2027-02-01',
+      renewed: 1,
+      contracts: [contractId],
+      failed: [],
+    });
     const again = await post('/v1/admin/renewals', { asOf: '2027-02-01' });
     expect(await again.json()).toMatchObject({ renewed: 0 });
 
@@ -187,7 +191,7 @@ describe('a contract through its life', () => {
     expect(await response.json()).toMatchObject({ errors: [{ path: 'asOf' }] });
   });
 
-  it('is cancelled immediately, and a later amendment is dead-lettered with the reason', async () => {
+  it('is cancelled immediately, and a later-dated amendment is kept but changes nothing (billing rules §6)', async () => {
     await publish(
       deal({
         dealId: `${dealId}-cancel`,
@@ -199,6 +203,7 @@ describe('a contract through its life', () => {
     const cancelled = await contractEvent(EventTypes.subscriptionCancelled, 4);
     expect(cancelled.data).toMatchObject({
       status: 'cancelled',
+      endsOn: '2027-05-01',
       cancellation: { effective: 'immediate', date: '2027-05-01' },
     });
 
@@ -210,13 +215,17 @@ describe('a contract through its life', () => {
         lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 1, catalog: seatPro }],
       } as never),
     );
-    const letter = await waitForValue(async () => {
-      const body = (await (await get(`/v1/admin/dead-letters`)).json()) as {
-        items: { key: string; error: string }[];
-      };
-      return body.items.find((item) => item.error.includes(`${dealId}-late`));
+    const late = await contractEvent(EventTypes.subscriptionAmended, 5);
+    expect(late.data).toMatchObject({
+      status: 'cancelled',
+      endsOn: '2027-05-01',
+      effectiveDate: '2027-06-01',
+      source: { kind: 'deal', dealId: `${dealId}-late` },
+      history: [1, 2, 3, 4, 5],
     });
-    expect(letter.error).toContain('the contract was cancelled on 2027-05-01');
+    expect((late.data as { charges: unknown }).charges).toEqual(
+      (cancelled.data as { charges: unknown }).charges,
+    );
   });
 
   it('shows contracts and runs renewals only with the admin token: they hold customer data', async () => {
@@ -366,5 +375,65 @@ describe('an amendment dated in the next term, before the automatic renewal ran'
         },
       ],
     });
+  });
+});
+
+describe('an amendment signed later but dated before one already applied (billing rules v1.1 §5, vector V13)', () => {
+  const contract = randomUUID();
+  const first = `006-${randomUUID()}`;
+  const base = {
+    revision: 1,
+    closedAt: '2026-12-01T12:00:00Z',
+    contractId: contract,
+    account,
+    currency: 'USD',
+  };
+  const amendment = (suffix: string, effectiveDate: string, quantity: number): DealClosedV1 =>
+    ({
+      ...base,
+      dealId: `${first}-${suffix}`,
+      kind: 'amendment',
+      amends: first,
+      effectiveDate,
+      lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity, catalog: seatPro }],
+    }) as DealClosedV1;
+  const segments = (event: EventRecord) =>
+    (
+      event.data as { charges: { segments: { effectiveFrom: string; quantity: number }[] }[] }
+    ).charges[0]!.segments.map((segment) => `${segment.effectiveFrom} ${segment.quantity}`);
+
+  it('takes its place by date and restates the later change with an event of its own', async () => {
+    await publish({
+      ...base,
+      dealId: first,
+      kind: 'new',
+      terms: {
+        startDate: '2027-02-01',
+        termMonths: 12,
+        billingFrequency: 'annual',
+        paymentTermsDays: 30,
+        autoRenew: false,
+      },
+      lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 20, unitPrice: '15.00', catalog: seatPro }],
+    } as DealClosedV1);
+    await publish(amendment('ame1', '2027-09-10', 30));
+    const before = await contractEvent(EventTypes.subscriptionAmended, 2, contract);
+    expect(segments(before)).toEqual(['2027-02-01 20', '2027-09-10 30']);
+
+    await publish(amendment('ame2', '2027-05-05', 24));
+    const inserted = await contractEvent(EventTypes.subscriptionAmended, 3, contract);
+    const restated = await contractEvent(EventTypes.subscriptionAmended, 4, contract);
+    expect(inserted.data).toMatchObject({
+      source: { dealId: `${first}-ame2` },
+      effectiveDate: '2027-05-05',
+      history: [1, 3, 4],
+    });
+    expect(segments(inserted)).toEqual(['2027-02-01 20', '2027-05-05 24']);
+    expect(restated.data).toMatchObject({
+      source: { dealId: `${first}-ame1` },
+      effectiveDate: '2027-09-10',
+      history: [1, 3, 4],
+    });
+    expect(segments(restated)).toEqual(['2027-02-01 20', '2027-05-05 24', '2027-09-10 30']);
   });
 });

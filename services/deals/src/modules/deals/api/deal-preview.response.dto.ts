@@ -272,7 +272,7 @@ export class DealPreviewResponse {
       tax: {
         sellerCountry: preview.sellerCountry,
         customerCountry: preview.tax.country,
-        ratePercent: preview.tax.ratePercent.toDecimalString(20),
+        ratePercent: preview.tax.ratePercent.toExactDecimalString(),
         reverseCharge: preview.tax.reverseCharge,
       },
       documents,

@@ -37,7 +37,7 @@ function plus20Seats(overrides: Partial<DealInput> = {}): DealInput {
   };
 }
 
-const accepted = (deal: DealInput, on = '2026-01-20'): AcceptedChange => ({ deal, acceptedOn: d(on) });
+const accepted = (deal: DealInput): AcceptedChange => ({ deal });
 
 /** Each document as `kind date key: total`, amounts in minor units as a person wrote them. */
 const summary = (documents: readonly ScheduledDocument[]) =>
@@ -163,39 +163,53 @@ describe(previewSchedule.name, () => {
     expect(summary(sut.documents)[0]).toBe('invoice 2026-06-15 due 2026-07-15 change:D2:invoice: 205052');
   });
 
-  it('throws what billing cannot apply: an amendment before one already in effect', () => {
-    const later = plus20Seats({ dealId: 'D5', effectiveDate: '2026-09-01' });
+  it('places an amendment dated before one already accepted by its date (rules v1.1 §5)', () => {
+    const later = plus20Seats({
+      dealId: 'D5',
+      effectiveDate: '2026-09-01',
+      lines: [{ id: 'L1', quantity: 80 }],
+    });
+    const sut = previewSchedule(
+      [accepted(workedExample()), accepted(later)],
+      plus20Seats({ effectiveDate: '2026-03-01' }),
+      today,
+    );
+    // +20 from 2026-03-01: 20 × 324 × 337/365 = 5,982.9041… → 5,982.90; D5 then adds 10 more from 09-01:
+    // 10 × 324 × 153/365 = 1,358.1369… → 1,358.14
+    expect(summary(sut.documents).slice(0, 2)).toEqual([
+      'invoice 2026-03-01 due 2026-03-31 change:D2:invoice: 598290',
+      'invoice 2026-09-01 due 2026-10-01 change:D5:invoice: 135814',
+    ]);
+  });
+
+  it('throws what billing cannot apply', () => {
     expect(() =>
-      previewSchedule(
-        [accepted(workedExample()), accepted(later)],
-        plus20Seats({ effectiveDate: '2026-03-01' }),
-        today,
-      ),
+      previewSchedule([accepted(workedExample())], plus20Seats({ currency: 'EUR' }), today),
     ).toThrow(BillingError);
   });
 });
 
 describe(rebuildHistory.name, () => {
   it('leaves out, and reports, an accepted deal billing cannot apply', () => {
-    const sut = rebuildHistory([
-      accepted(workedExample()),
-      accepted(plus20Seats({ dealId: 'D5', effectiveDate: '2026-09-01' })),
-      accepted(plus20Seats({ dealId: 'D6', effectiveDate: '2026-03-01' })),
-    ]);
+    const sut = rebuildHistory(
+      [
+        accepted(workedExample()),
+        accepted(plus20Seats({ dealId: 'D5', effectiveDate: '2026-09-01' })),
+        accepted(plus20Seats({ dealId: 'D6', currency: 'EUR' })),
+      ],
+      d('2026-12-01'),
+    );
     expect(sut.history.map((v) => v.change.id)).toEqual(['D1', 'D5']);
     expect(sut.skipped).toEqual([
-      {
-        dealId: 'D6',
-        reason: expect.stringContaining('amendments must come in effective-date order') as unknown,
-      },
+      { dealId: 'D6', reason: expect.stringContaining('differs from the contract') as unknown },
     ]);
   });
 
   it('makes the automatic renewals due before a later change applies', () => {
-    const sut = rebuildHistory([
-      accepted(workedExample()),
-      accepted(plus20Seats({ effectiveDate: '2028-03-01' }), '2028-02-20'),
-    ]);
+    const sut = rebuildHistory(
+      [accepted(workedExample()), accepted(plus20Seats({ effectiveDate: '2028-03-01' }))],
+      d('2028-02-20'),
+    );
     expect(sut.history.map((v) => v.change.id)).toEqual([
       'D1',
       'auto-renewal:2027-02-01',

@@ -9,7 +9,7 @@ import {
 } from '@o2c/contracts';
 import {
   formatMinor,
-  formatPrice,
+  formatExactPrice,
   Fraction,
   minorToFraction,
   minorUnitDecimals,
@@ -86,10 +86,10 @@ export function issuedDocumentOf(
         ? {}
         : { chargeSegment: { start: line.segment.start.toString(), end: line.segment.end.toString() } }),
       quantity: explanation.quantity,
-      unitPrice: formatPrice(explanation.unitPrice, currency),
-      discountPercent: explanation.discountPercent.toDecimalString(20),
+      unitPrice: formatExactPrice(explanation.unitPrice, currency),
+      discountPercent: explanation.discountPercent.toExactDecimalString(),
       amount: money(line.amountMinor, currency),
-      taxRatePercent: document.tax.ratePercent.toDecimalString(20),
+      taxRatePercent: document.tax.ratePercent.toExactDecimalString(),
       tax: money(line.taxMinor, currency),
       explanation: {
         ...(proration === undefined
@@ -190,7 +190,7 @@ export function correctionDocumentOf(
       unitPrice: formatMinor(line.amountMinor, currency),
       discountPercent: '0',
       amount: money(line.amountMinor, currency),
-      taxRatePercent: tax.ratePercent.toDecimalString(20),
+      taxRatePercent: tax.ratePercent.toExactDecimalString(),
       tax: money(taxMinor, currency),
       explanation: {
         exactAmountMinor: line.amountMinor.toString(),

@@ -167,13 +167,22 @@ export class InvoicingRepository {
     ]);
   }
 
-  /** Contracts with a document due on or before `asOf`, except `skip`. */
-  async contractsDue(manager: EntityManager, asOf: string, skip: string[], limit: number): Promise<string[]> {
+  /**
+   * Up to `limit` contracts for a bill run: those with a document due on or before `asOf` and those of `retry`
+   * (their last bill run failed) whether due or not, except those of `skip` (tried by this run already).
+   */
+  async contractsForBillRun(
+    manager: EntityManager,
+    asOf: string,
+    contracts: { retry: readonly string[]; skip: readonly string[] },
+    limit: number,
+  ): Promise<string[]> {
     const rows = await manager.query<{ contract_id: string }[]>(
       `SELECT contract_id FROM billed_contract
-        WHERE next_document_date <= $1::date AND NOT (contract_id = ANY($2::text[]))
-        ORDER BY next_document_date, contract_id LIMIT $3`,
-      [asOf, skip, limit],
+        WHERE (next_document_date <= $1::date OR contract_id = ANY($2::text[]))
+          AND NOT (contract_id = ANY($3::text[]))
+        ORDER BY next_document_date, contract_id LIMIT $4`,
+      [asOf, contracts.retry, contracts.skip, limit],
     );
     return rows.map((row) => row.contract_id);
   }

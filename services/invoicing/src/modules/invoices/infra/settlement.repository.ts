@@ -165,26 +165,38 @@ export class SettlementRepository {
   }
 
   /**
-   * Marks up to `limit` open invoices due before `asOf` overdue and returns them. Rows another transaction holds
-   * (a payment being recorded, another bill run's batch) are skipped, never waited for: no run blocks or deadlocks
-   * another, an invoice changes to overdue in exactly one transaction, and one skipped while a payment was
-   * recorded is found by the next run if it is still unsettled.
+   * Locks up to `limit` invoices for the overdue run of `asOf`: the open ones due before `asOf`, and those of
+   * `retry` (their last overdue run failed) that are due before `asOf` or no longer open, except those of `skip`
+   * (tried by this run already). Rows another transaction holds (a payment being recorded, another run's
+   * batch) are skipped, never waited for: no run blocks or deadlocks another, an invoice changes to overdue in
+   * exactly one transaction, and one skipped while a payment was recorded is found by the next run if it is
+   * still unsettled.
    */
-  async markOverdue(manager: EntityManager, asOf: string, limit: number): Promise<InvoiceRow[]> {
-    // TypeORM answers an UPDATE … RETURNING on PostgreSQL with [rows, affected row count].
-    const [rows] = await manager.query<[InvoiceRecord[], number]>(
-      `WITH due AS (
-         SELECT document_id FROM document
-          WHERE kind = 'invoice' AND status = 'open' AND due_date < $1::date
-          ORDER BY due_date, document_id LIMIT $2
-            FOR UPDATE SKIP LOCKED)
-       UPDATE document d SET status = 'overdue', overdue_on = $1::date
-         FROM due WHERE d.document_id = due.document_id
-       RETURNING d.document_id, d.number, d.account_id, d.contract_id, d.issue_date::text, d.due_date::text,
-         d.currency, d.total_minor::text, d.paid_minor::text, d.credited_minor::text, d.status`,
-      [asOf, limit],
+  async lockForOverdueRun(
+    manager: EntityManager,
+    asOf: string,
+    invoices: { retry: readonly string[]; skip: readonly string[] },
+    limit: number,
+  ): Promise<InvoiceRow[]> {
+    const rows = await manager.query<InvoiceRecord[]>(
+      `SELECT ${INVOICE_COLUMNS} FROM document
+        WHERE kind = 'invoice'
+          AND ((status = 'open' AND due_date < $1::date)
+               OR (document_id = ANY($2::uuid[]) AND (status <> 'open' OR due_date < $1::date)))
+          AND NOT (document_id = ANY($3::uuid[]))
+        ORDER BY due_date, document_id LIMIT $4
+          FOR UPDATE SKIP LOCKED`,
+      [asOf, invoices.retry, invoices.skip, limit],
     );
     return rows.map(invoiceOf);
+  }
+
+  /** Marks a locked open invoice overdue as of `asOf`. */
+  async markOverdue(manager: EntityManager, documentId: string, asOf: string): Promise<void> {
+    await manager.query(
+      `UPDATE document SET status = 'overdue', overdue_on = $2::date WHERE document_id = $1 AND status = 'open'`,
+      [documentId, asOf],
+    );
   }
 }
 

@@ -111,6 +111,30 @@ export class EntitlementRepository {
     return rows.map(contractOf);
   }
 
+  /**
+   * Locks up to `limit` contracts for the run of `asOf`, skipping those another run holds: those that may change
+   * on or before `asOf` and those of `retry` (their last run failed) whether due or not, except those of `skip`
+   * (tried by this run already). Never one already brought to `asOf` or later: a contract never goes back.
+   */
+  async lockForRun(
+    manager: EntityManager,
+    asOf: string,
+    contracts: { retry: readonly string[]; skip: readonly string[] },
+    limit: number,
+  ): Promise<ContractRow[]> {
+    const rows = await manager.query<ContractDbRow[]>(
+      `SELECT ${CONTRACT_COLUMNS} FROM contract
+        WHERE (next_change_on <= $1 OR contract_id = ANY($2::text[]))
+          AND (provisioned_as_of IS NULL OR provisioned_as_of < $1)
+          AND NOT (contract_id = ANY($3::text[]))
+        ORDER BY next_change_on, contract_id
+        LIMIT $4
+        FOR UPDATE SKIP LOCKED`,
+      [asOf, contracts.retry, contracts.skip, limit],
+    );
+    return rows.map(contractOf);
+  }
+
   async hasVersion(manager: EntityManager, contractId: string, version: number): Promise<boolean> {
     const rows = await manager.query<unknown[]>(
       `SELECT 1 FROM contract_version WHERE contract_id = $1 AND version = $2`,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { type ContractVersion } from '@o2c/billing';
 import {
-  contractVersionOf,
+  contractHistoryOf,
   type ContractStateV1,
+  type DealClosedV1,
   type SubscriptionEventData,
   type SubscriptionEventType,
 } from '@o2c/contracts';
@@ -15,6 +16,8 @@ export interface StoredVersion {
   data: SubscriptionEventData;
   dealId: string | null;
   revision: number | null;
+  /** The deal that made the version (or that a restated version restates); null before deals were kept. */
+  deal: DealClosedV1 | null;
   createdAt: string;
 }
 
@@ -37,10 +40,11 @@ export class ContractRepository {
         event_data: SubscriptionEventData;
         deal_id: string | null;
         revision: number | null;
+        deal: DealClosedV1 | null;
         created_at: Date;
       }[]
     >(
-      `SELECT version, event_type, event_data, deal_id, revision, created_at
+      `SELECT version, event_type, event_data, deal_id, revision, deal, created_at
          FROM contract_version WHERE contract_id = $1 ORDER BY version`,
       [contractId],
     );
@@ -50,6 +54,7 @@ export class ContractRepository {
       data: row.event_data,
       dealId: row.deal_id,
       revision: row.revision,
+      deal: row.deal,
       createdAt: row.created_at.toISOString(),
     }));
   }
@@ -75,6 +80,7 @@ export class ContractRepository {
       data: SubscriptionEventData;
       dealId?: string;
       revision?: number;
+      deal?: DealClosedV1;
       at: Date;
     },
   ): Promise<void> {
@@ -102,8 +108,8 @@ export class ContractRepository {
       );
     }
     await manager.query(
-      `INSERT INTO contract_version (contract_id, version, deal_id, revision, state, event_type, event_data, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO contract_version (contract_id, version, deal_id, revision, state, event_type, event_data, created_at, deal)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         state.contractId,
         state.version,
@@ -113,22 +119,59 @@ export class ContractRepository {
         entry.eventType,
         JSON.stringify(entry.data),
         entry.at.toISOString(),
+        entry.deal === undefined ? null : JSON.stringify(entry.deal),
       ],
     );
   }
 
-  /** Active auto-renewing contracts whose term ended on or before `asOf`, skipping rows another run holds. */
-  async dueForRenewal(manager: EntityManager, asOf: string, limit: number): Promise<string[]> {
+  /**
+   * Up to `limit` contracts for a renewal run, locked, skipping rows another run holds: those due for renewal on
+   * `asOf` and those of `retry` (their last renewal failed) whether due or not, except those of `skip` (tried
+   * by this run already).
+   */
+  async forRenewalRun(
+    manager: EntityManager,
+    asOf: string,
+    contracts: { retry: readonly string[]; skip: readonly string[] },
+    limit: number,
+  ): Promise<string[]> {
     const rows = await manager.query<{ contract_id: string }[]>(
-      `SELECT contract_id FROM contract WHERE status = 'active' AND auto_renew AND term_end <= $1::date
-        ORDER BY term_end, contract_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [asOf, limit],
+      `SELECT contract_id FROM contract
+        WHERE ((status = 'active' AND auto_renew AND term_end <= $1::date) OR contract_id = ANY($2::text[]))
+          AND NOT (contract_id = ANY($3::text[]))
+        ORDER BY term_end, contract_id LIMIT $4 FOR UPDATE SKIP LOCKED`,
+      [asOf, contracts.retry, contracts.skip, limit],
     );
     return rows.map((row) => row.contract_id);
   }
 }
 
-/** The engine's view of a stored history. */
+/** The contract's history as billing applies it: the versions the latest stored event lists, in that order. */
 export function engineHistory(versions: StoredVersion[]): ContractVersion[] {
-  return versions.map((stored) => contractVersionOf(stored.eventType, stored.data));
+  const history = contractHistoryOf(
+    versions.map((stored) => ({ type: stored.eventType, data: stored.data })),
+  );
+  if (history === undefined) throw new Error('a stored contract history lists a version that is not stored');
+  return history;
+}
+
+/** The `version`s the latest stored event lists as the contract's history (every one when it lists none). */
+export function historyRefs(versions: StoredVersion[]): number[] {
+  const latest = versions.at(-1);
+  if (latest === undefined) return [];
+  return latest.data.history ?? versions.map((stored) => stored.version);
+}
+
+/**
+ * The deals of a contract in the order they were accepted, as stored with the versions they made; `undefined`
+ * when a version made by a deal was stored before deals were kept.
+ */
+export function acceptedDeals(versions: StoredVersion[]): DealClosedV1[] | undefined {
+  const deals = new Map<string, DealClosedV1>();
+  for (const stored of versions) {
+    if (stored.dealId === null || deals.has(stored.dealId)) continue;
+    if (stored.deal === null) return undefined;
+    deals.set(stored.dealId, stored.deal);
+  }
+  return [...deals.values()];
 }

@@ -9,6 +9,7 @@ import {
   type ContractChangeSourceV1,
   type ContractStateV1,
   type DealAccountV1,
+  type DealClosedV1,
 } from '@o2c/contracts';
 import { Outbox } from '@o2c/messaging';
 import { type EntityManager } from 'typeorm';
@@ -39,6 +40,10 @@ export class RecordContractVersion {
       source: ContractChangeSourceV1;
       previous?: ContractStateV1;
       catalogOfNewLines?: ReadonlyMap<string, CatalogEntrySnapshotV1>;
+      /** The contract's history after this event (`ContractStateV1.history`); with `next.version` in it. */
+      history: number[];
+      /** The deal that made (or restated) the version, kept to replay the history. */
+      deal?: DealClosedV1;
     },
   ): Promise<ContractStateV1> {
     const known = new Map<string, ChargeIdentity>(
@@ -57,21 +62,23 @@ export class RecordContractVersion {
       return identity;
     };
     const event = contractEventOf(next, { ...context, charge });
+    const data = { ...event.data, history: context.history };
     await this.contracts.append(manager, {
       eventType: event.type,
-      data: event.data,
+      data,
       ...(context.source.kind === 'deal'
         ? { dealId: context.source.dealId!, revision: context.source.revision! }
         : {}),
+      ...(context.deal === undefined ? {} : { deal: context.deal }),
       at: this.clock.now(),
     });
     await this.outbox.record(manager, {
       type: event.type,
       key: context.accountId,
       subject: `contract/${context.contractId}`,
-      data: event.data,
+      data,
     });
-    return event.data;
+    return data;
   }
 
   /**
@@ -88,12 +95,14 @@ export class RecordContractVersion {
     let renewed = 0;
     while (current.status === 'active' && current.term.autoRenew && !date.isBefore(current.term.end)) {
       const next = renewAutomatically(current);
+      const before = previous.history ?? Array.from({ length: previous.version }, (_, index) => index + 1);
       previous = await this.record(manager, next, {
         contractId,
         accountId: previous.accountId,
         ...(previous.account === undefined ? {} : { account: previous.account }),
         source: { kind: 'auto_renewal' },
         previous,
+        history: [...before, next.version],
       });
       current = next;
       renewed += 1;

@@ -66,10 +66,7 @@ export class CheckDealHandler {
     // do not see (amendments out of effective-date order, a renewal that does not start where the term
     // ends, a line listed twice) is refused here rather than by the subscriptions service after acceptance.
     const input = closedEventOf(deal, contract?.contractId ?? NEW_CONTRACT, lines as ContractLine[]);
-    const accepted: AcceptedChange[] = (contract?.accepted ?? []).map((a) => ({
-      deal: a.event,
-      acceptedOn: CalendarDate.ofInstant(a.acceptedAt),
-    }));
+    const accepted: AcceptedChange[] = (contract?.accepted ?? []).map((a) => ({ deal: a.event }));
     try {
       return {
         ...checked,

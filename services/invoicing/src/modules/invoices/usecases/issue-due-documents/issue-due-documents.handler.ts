@@ -3,6 +3,7 @@ import {
   addDays,
   applyTax,
   type CalendarDate,
+  type ContractVersion,
   type ScheduledDocument,
   scheduleDocuments,
   type TaxRates,
@@ -13,7 +14,7 @@ import {
   type BuyerV1,
   CLOCK,
   type Clock,
-  contractVersionOf,
+  contractHistoryOf,
   type CreditNoteIssuedV1,
   EventTypes,
   type InvoiceIssuedV1,
@@ -32,7 +33,11 @@ import {
   issuedDocumentOf,
 } from '../../domain/issued-document';
 import { invoicePaidEvent, statusAfter } from '../../domain/settlement';
-import { InvoicingRepository, type IssuedRow } from '../../infra/invoicing.repository';
+import {
+  InvoicingRepository,
+  type IssuedRow,
+  type StoredContractVersion,
+} from '../../infra/invoicing.repository';
 import { SettlementRepository } from '../../infra/settlement.repository';
 import { TAX_RATES } from '../../infra/tax-rates.provider';
 
@@ -101,7 +106,11 @@ export class IssueDueDocumentsHandler {
     const last = stored.at(-1)!.data;
     const account = last.account;
     if (!account) throw new CannotIssueError(`contract ${contractId} names no customer account details`);
-    const history = stored.map((version) => contractVersionOf(version.eventType, version.data));
+    const history = contractHistoryOf(
+      stored.map((version) => ({ type: version.eventType, data: version.data })),
+    );
+    // A change dated before others restates them, one event each: bill once the last of them is here.
+    if (history === undefined) return [];
     const charges = new Map<string, ChargeLabel>();
     for (const version of stored) {
       for (const charge of version.data.charges) {
@@ -141,7 +150,7 @@ export class IssueDueDocumentsHandler {
     const pending: Pending[] = schedule
       .filter((document) => !issued.has(document.key))
       .map((document) => ({ source: 'schedule', key: document.key, date: document.date, document }));
-    const latest = history.at(-1)!;
+    const latest = latestAccepted(history, stored);
     const corrections = correctionsOf(schedule, issuedRows);
     for (const [kind, lines] of [
       ['credit_note', corrections.creditNoteLines],
@@ -362,4 +371,23 @@ export class IssueDueDocumentsHandler {
       }
     }
   }
+}
+
+/**
+ * The change accepted last (its first event is the newest): the one whose arrival calls for corrections,
+ * dated on its effective date (billing rules §5), whatever its place in the history.
+ */
+function latestAccepted(
+  history: ContractVersion[],
+  stored: readonly StoredContractVersion[],
+): ContractVersion {
+  const firstEvent = new Map<string, number>();
+  for (const version of stored) {
+    const { source, term } = version.data;
+    const id = source.kind === 'auto_renewal' ? `auto-renewal:${term.startDate}` : source.dealId!;
+    if (!firstEvent.has(id)) firstEvent.set(id, version.version);
+  }
+  return history.reduce((latest, version) =>
+    (firstEvent.get(version.change.id) ?? 0) > (firstEvent.get(latest.change.id) ?? 0) ? version : latest,
+  );
 }

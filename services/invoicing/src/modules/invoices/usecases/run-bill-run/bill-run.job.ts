@@ -24,6 +24,7 @@ export class BillRunJob extends PeriodicJob {
       issued: run.issued.length,
       failed: run.failed.length,
       overdue: run.overdue.length,
+      overdueFailed: run.overdueFailed.length,
     };
   }
 }

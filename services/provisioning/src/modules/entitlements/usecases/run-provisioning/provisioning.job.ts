@@ -22,6 +22,7 @@ export class ProvisioningJob extends PeriodicJob {
       provisioned: run.provisioned,
       updated: run.updated,
       revoked: run.revoked,
+      failed: run.failed.length,
     };
   }
 }

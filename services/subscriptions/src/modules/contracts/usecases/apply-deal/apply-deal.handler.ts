@@ -1,15 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { applyDeal, BillingError, CalendarDate, type ContractVersion } from '@o2c/billing';
-import { type DealClosedV1 } from '@o2c/contracts';
+import { appendDeal, BillingError, contractHistory, type ContractVersion } from '@o2c/billing';
+import { type CatalogEntrySnapshotV1, type ContractChangeSourceV1, type DealClosedV1 } from '@o2c/contracts';
 import { NonRetryableError } from '@o2c/messaging';
 import { type EntityManager } from 'typeorm';
-import { ContractRepository, engineHistory } from '../../infra/contract.repository';
+import {
+  acceptedDeals,
+  ContractRepository,
+  engineHistory,
+  historyRefs,
+} from '../../infra/contract.repository';
 import { RecordContractVersion } from '../record-contract-version';
 
 /**
- * A closed deal applied to its contract (billing rules §5–§7): a new deal creates version 1, an
- * amendment, renewal or cancellation makes the next version. What cannot apply is refused without
- * retries (dead-lettered with the reason, replayable once fixed).
+ * A closed deal applied to its contract (billing rules §5–§7) by the billing library's `contractHistory`,
+ * the same function intake and the preview use: the contract's deals, this one last in acceptance order,
+ * become its versions in effective-date order. A deal dated after every change adds one version (and the
+ * automatic renewals due by its day before it); one dated before accepted changes takes its place among them,
+ * and every later version is restated with an event of its own, all carrying the new history. What cannot
+ * apply is refused without retries (dead-lettered with the reason, replayable once fixed).
  */
 @Injectable()
 export class ApplyDealHandler {
@@ -37,47 +45,46 @@ export class ApplyDealHandler {
         `deal ${deal.dealId} (${deal.kind}) names contract ${deal.contractId}, which does not exist`,
       );
     }
-    const history = engineHistory(stored);
-    let previous = stored.at(-1)?.data;
-    let current = history.at(-1);
-    // A change dated in a term the automatic renewal has not made yet (the daily job runs later than the
-    // deal arrives) first gets that renewal, as billing-rules.md §7 would have made it by then.
-    const effective = changeDate(deal);
-    if (effective !== undefined && current !== undefined && previous !== undefined) {
-      ({ current, previous } = await this.versions.renewThrough(
-        manager,
-        deal.contractId,
-        { current, previous },
-        effective,
-      ));
-    }
-    let next: ContractVersion;
+    const current = stored.length === 0 ? [] : engineHistory(stored);
+    const accepted = acceptedDeals(stored);
+    let next: ContractVersion[];
     try {
-      next = applyDeal(current, deal);
+      // A contract stored before deals were kept cannot be replayed: it takes deals after its last change.
+      next =
+        accepted === undefined
+          ? appendDeal(current, deal)
+          : contractHistory([...accepted, deal], current.at(-1)?.term.start);
     } catch (error) {
       if (error instanceof BillingError) throw new NonRetryableError(`${error.code}: ${error.message}`);
       throw error;
     }
-    await this.versions.record(manager, next, {
-      contractId: deal.contractId,
-      accountId: deal.account.id,
-      account: deal.account,
-      source: { kind: 'deal', dealId: deal.dealId, revision: deal.revision },
-      ...(previous === undefined ? {} : { previous }),
-      catalogOfNewLines: new Map(deal.lines.map((line) => [line.id, line.catalog])),
-    });
+    // The versions up to the first change that moved stay; the new one and every later one get an event.
+    let kept = 0;
+    while (kept < current.length && current[kept]!.change.id === next[kept]?.change.id) kept += 1;
+    let version = stored.at(-1)?.version ?? 0;
+    const changed = next.slice(kept).map((v) => ({ ...v, version: (version += 1) }));
+    const history = [...historyRefs(stored).slice(0, kept), ...changed.map((v) => v.version)];
+    const deals = new Map([...(accepted ?? []), deal].map((d) => [d.dealId, d]));
+    const catalogOfNewLines = new Map<string, CatalogEntrySnapshotV1>(
+      [...deals.values()].flatMap((d) => d.lines.map((line) => [line.id, line.catalog] as const)),
+    );
+    let previous = stored.at(-1)?.data;
+    for (const v of changed) {
+      const made = deals.get(v.change.id);
+      const source: ContractChangeSourceV1 =
+        made === undefined
+          ? { kind: 'auto_renewal' }
+          : { kind: 'deal', dealId: made.dealId, revision: made.revision };
+      previous = await this.versions.record(manager, v, {
+        contractId: deal.contractId,
+        accountId: deal.account.id,
+        account: deal.account,
+        source,
+        ...(previous === undefined ? {} : { previous }),
+        catalogOfNewLines,
+        history,
+        ...(made === undefined ? {} : { deal: made }),
+      });
+    }
   }
-}
-
-/** The day an amendment or an immediate cancellation takes effect; other deals have none. */
-function changeDate(deal: DealClosedV1): CalendarDate | undefined {
-  if (deal.kind === 'amendment' && deal.effectiveDate) return CalendarDate.parse(deal.effectiveDate);
-  if (
-    deal.kind === 'cancellation' &&
-    deal.cancellation?.effective === 'immediate' &&
-    deal.cancellation.date
-  ) {
-    return CalendarDate.parse(deal.cancellation.date);
-  }
-  return undefined;
 }

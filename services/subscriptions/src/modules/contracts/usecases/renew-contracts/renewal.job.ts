@@ -18,6 +18,6 @@ export class RenewalJob extends PeriodicJob {
 
   protected async runFor(asOf: string): Promise<Record<string, unknown>> {
     const run = await this.renewals.execute(CalendarDate.parse(asOf));
-    return { job: 'renewals', renewed: run.renewed };
+    return { job: 'renewals', renewed: run.renewed, failed: run.failed.length };
   }
 }

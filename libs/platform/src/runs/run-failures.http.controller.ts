@@ -1,0 +1,46 @@
+import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { AdminOnly } from '../http/admin-token.guard';
+import { RunFailureRepository, type RunFailureStatus, type RunFailureView } from './run-failure.repository';
+
+/** Injection token of the names of the service's runs. */
+export const RUN_NAMES = Symbol('RUN_NAMES');
+
+export class ListRunFailuresRequestDto {
+  /** Only this run's failures; every run's of the service without it. */
+  @IsOptional()
+  @IsString()
+  run?: string;
+
+  /** `open` (the default): not processed by any run since; `resolved`: processed by a later run; `all`. */
+  @IsOptional()
+  @IsIn(['open', 'resolved', 'all'])
+  status?: RunFailureStatus;
+}
+
+/** Operations' list of what the service's runs could not process, with the reasons; behind ADMIN_TOKEN. */
+@Controller('v1/admin/run-failures')
+@AdminOnly()
+export class RunFailuresHttpController {
+  constructor(
+    private readonly failures: RunFailureRepository,
+    @Inject(RUN_NAMES) private readonly runs: readonly string[],
+  ) {}
+
+  @Get()
+  async list(@Query() query: ListRunFailuresRequestDto): Promise<{ items: RunFailureView[] }> {
+    if (query.run !== undefined && !this.runs.includes(query.run)) {
+      const message = `run must be one of: ${this.runs.join(', ')}`;
+      throw new BadRequestException({
+        title: 'Invalid request',
+        detail: '1 invalid field',
+        errors: [{ path: 'run', message }],
+      });
+    }
+    const items = await this.failures.list({
+      ...(query.run === undefined ? {} : { run: query.run }),
+      status: query.status ?? 'open',
+    });
+    return { items };
+  }
+}
