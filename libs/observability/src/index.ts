@@ -1,2 +1,4 @@
+export * from './http-tracing';
 export * from './logging';
 export * from './telemetry';
+export * from './trace-context';

@@ -1,14 +1,33 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import { isHealthCheck } from './http-tracing';
 
 const EXPORTER_VARIABLES = ['OTEL_TRACES_EXPORTER', 'OTEL_METRICS_EXPORTER', 'OTEL_LOGS_EXPORTER'] as const;
+
+type SpanProcessor = NonNullable<NodeSDKConfiguration['spanProcessors']>[number];
+
+/**
+ * Lets every span end without sending it anywhere. NodeSDK registers no tracer provider when no
+ * trace exporter is configured, and then every span is non-recording with an all-zero trace id, so
+ * nothing would carry a `traceparent`; with this processor it registers one all the same.
+ */
+const UNEXPORTED: SpanProcessor = {
+  onStart: () => undefined,
+  onEnd: () => undefined,
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
 
 /**
  * Starts OpenTelemetry traces and metrics for one service. It must run before the
  * instrumented modules (http, pg) are loaded, so `main.ts` calls it first.
  * Exporters follow the standard `OTEL_*` variables; with no OTLP endpoint configured
- * nothing is exported, but spans still exist so trace context still propagates.
+ * nothing is exported, but a tracer provider is registered all the same (sampler from
+ * `OTEL_TRACES_SAMPLER`, parent-based always-on by default), so that every request, message
+ * and job runs in a real trace and every event carries its `traceparent`. Throws when the
+ * settings leave no tracer provider (`OTEL_SDK_DISABLED`, an unknown `OTEL_TRACES_EXPORTER`).
  */
 export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): NodeSDK {
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) {
@@ -17,12 +36,32 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
   const sdk = new NodeSDK({
     serviceName,
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false,
-      }),
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => isHealthCheck(req.url) }),
       new PgInstrumentation(),
     ],
+    ...(exportsTraces(env) ? {} : { spanProcessors: [UNEXPORTED] }),
   });
   sdk.start();
+  if (!tracing()) {
+    throw new Error(
+      `${serviceName}: no tracer provider is registered (OTEL_SDK_DISABLED=${env.OTEL_SDK_DISABLED ?? ''}, ` +
+        `OTEL_TRACES_EXPORTER=${env.OTEL_TRACES_EXPORTER ?? ''}); events need one for their traceparent`,
+    );
+  }
   return sdk;
+}
+
+/** As NodeSDK reads `OTEL_TRACES_EXPORTER`: no exporter when its first entry is `none`. */
+function exportsTraces(env: NodeJS.ProcessEnv): boolean {
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '' && name !== 'null');
+  return exporters[0] !== 'none';
+}
+
+/** Whether a root span gets a real trace id. The probe is never ended, so never exported. */
+function tracing(): boolean {
+  const probe = trace.getTracer('@o2c/observability').startSpan('o2c.telemetry.probe', { root: true });
+  return isSpanContextValid(probe.spanContext());
 }

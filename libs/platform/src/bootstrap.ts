@@ -2,6 +2,7 @@ import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { connectInboxConsumer } from '@o2c/messaging';
+import { traceRequests } from '@o2c/observability';
 import { Logger } from 'nestjs-pino';
 import { type ServiceEnv } from './config/service-env';
 import { InvalidConfigurationError, validateEnv } from './config/validate-env';
@@ -27,6 +28,8 @@ export async function createServiceApp<E extends ServiceEnv>(
     rawBody: true,
     bodyParser: true,
   });
+  // Before the request log's middleware, so that its lines carry the request's trace.
+  app.use(traceRequests());
   app.useBodyParser('json', { limit: MAX_BODY });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());

@@ -1,10 +1,12 @@
-import { context, propagation } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { type Clock, TopicOfEventType, type EventType } from '@o2c/contracts';
 import { type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { validateEventData, type EventSchemas } from '../cloudevents/event-schemas';
 
 export const OUTBOX_CHANNEL = 'o2c_outbox';
+
+const tracer = trace.getTracer('@o2c/messaging');
 
 export interface OutgoingEvent {
   readonly type: string;
@@ -26,7 +28,8 @@ export interface OutboxOptions {
 /**
  * Records events in the same database transaction as the change they announce; the
  * OutboxRelay publishes them once that transaction has committed. Data is validated
- * against its schema here, so an invalid event rolls the change back with it.
+ * against its schema here, so an invalid event rolls the change back with it. Each event
+ * keeps the `traceparent` of the active span (the request, message or job that caused it).
  */
 export class Outbox {
   constructor(private readonly options: OutboxOptions) {}
@@ -39,7 +42,7 @@ export class Outbox {
     const topic = event.topic ?? TopicOfEventType[event.type as EventType];
     if (!topic) throw new Error(`no topic is known for event type ${event.type}`);
     const carrier: Record<string, string> = {};
-    propagation.inject(context.active(), carrier);
+    propagation.inject(tracedContext(event.type), carrier);
     const id = uuidv7();
     await manager.query(
       `INSERT INTO outbox (id, topic, key, type, source, subject, time, data, traceparent, tracestate)
@@ -61,4 +64,17 @@ export class Outbox {
     await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
     return id;
   }
+}
+
+/**
+ * The active context, or, outside any trace, one of a new trace for this event alone: every event
+ * carries a `traceparent` (events.md). Without a registered tracer provider there is none to give.
+ */
+function tracedContext(type: string) {
+  const active = context.active();
+  const current = trace.getSpanContext(active);
+  if (current && isSpanContextValid(current)) return active;
+  const span = tracer.startSpan(`record ${type}`, { kind: SpanKind.PRODUCER, root: true }, active);
+  span.end();
+  return trace.setSpan(active, span);
 }

@@ -79,4 +79,35 @@ describe('trace context and metrics through the outbox and Kafka', () => {
       await admin.disconnect();
     }
   });
+
+  it('gives an event recorded outside any trace a trace of its own, so that every event carries a traceparent', async () => {
+    const database = databaseOnServer(
+      process.env.DATABASE_URL!,
+      `o2c_test_trace_${randomBytes(4).toString('hex')}`,
+    );
+    await ensureDatabase(database);
+    const app = await startCountingApp(database, `o2c.test.${randomUUID()}`, {
+      relay: false,
+      consume: false,
+    });
+    const db = new Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      expect(trace.getActiveSpan()).toBeUndefined();
+      await app.emit([{ account: 'acct-u', seq: 1 }]);
+      await app.emit([{ account: 'acct-u', seq: 2 }]);
+      const { rows } = await db.query<{ traceparent: string | null }>(
+        'SELECT traceparent FROM outbox ORDER BY position',
+      );
+      const traceIds = rows.map(
+        (r) => /^00-(?!0{32})([0-9a-f]{32})-[0-9a-f]{16}-01$/.exec(r.traceparent ?? '')?.[1],
+      );
+      expect(traceIds).toEqual([expect.any(String), expect.any(String)]);
+      expect(traceIds[0]).not.toBe(traceIds[1]);
+    } finally {
+      await app.close();
+      await db.end();
+      await dropDatabase(database);
+    }
+  });
 });

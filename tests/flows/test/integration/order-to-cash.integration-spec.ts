@@ -1,5 +1,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { EventTypes, Topics } from '@o2c/contracts';
 import { type EventRecord } from '@o2c/messaging';
@@ -9,17 +11,21 @@ import {
   type ServiceProcess,
   startServiceProcess,
   type TestTopics,
+  waitForValue,
 } from '@o2c/testing';
 import { Webhook } from 'standardwebhooks';
 
 // One deal through the four services, each its own process: deals accepts the signed webhook, subscriptions
-// makes the contract, invoicing issues the invoice, provisioning signs the licence; every event carries the
-// trace of the webhook request.
+// makes the contract, invoicing issues the invoice, provisioning signs the licence and posts it to the product;
+// every event and the product's webhook carry the trace of the webhook request, the CRM's or one deals started.
+// No OTEL_* exporter is configured: the trace is there without one.
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const signingKey = generateKeyPairSync('ed25519')
   .privateKey.export({ format: 'der', type: 'pkcs8' })
   .toString('base64');
+
+const productSecret = `whsec_${randomBytes(32).toString('base64')}`;
 
 const logDirectory = join(__dirname, '..', '..', '..', '..', '.o2c', 'flows');
 let topics: TestTopics;
@@ -29,14 +35,42 @@ function service(name: string): ServiceProcess {
   return running.get(name)!;
 }
 
+// The Pro product's provisioning endpoint: it takes every webhook and keeps it.
+const delivered: { headers: IncomingHttpHeaders; body: string }[] = [];
+let product: Server;
+
+function startProduct(): Promise<string> {
+  product = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      delivered.push({ headers: request.headers, body });
+      response.writeHead(204).end();
+    });
+  });
+  return new Promise((resolve) =>
+    product.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(product.address() as AddressInfo).port}/pro`),
+    ),
+  );
+}
+
 beforeAll(async () => {
   topics = await createTestTopics('flows');
+  const productUrl = await startProduct();
   const common = { KAFKA_TOPIC_NAMESPACE: topics.namespace };
   const own: Record<string, Record<string, string>> = {
-    deals: { DEALS_WEBHOOK_SECRETS: secret },
+    // info: the request log, whose lines must carry the request's trace.
+    deals: { DEALS_WEBHOOK_SECRETS: secret, LOG_LEVEL: 'info' },
     subscriptions: { RENEWAL_JOB_INTERVAL_MINUTES: '0' },
     invoicing: { BILL_RUN_INTERVAL_MINUTES: '0' },
-    provisioning: { PROVISIONING_SIGNING_KEY: signingKey },
+    provisioning: {
+      PROVISIONING_SIGNING_KEY: signingKey,
+      PROVISIONING_ALLOWED_HOSTS: '127.0.0.1',
+      PROVISIONING_TARGETS: `pro=${productUrl}`,
+      PROVISIONING_WEBHOOK_SECRETS: productSecret,
+      PROVISIONING_DELIVERY_POLL_MS: '200',
+    },
   };
   for (const [name, env] of Object.entries(own)) {
     const group = `flows-${name}-${randomUUID()}`;
@@ -51,84 +85,119 @@ afterAll(async () => {
     writeFileSync(join(logDirectory, `${process.service}.log`), process.output());
   await Promise.all([...running.values()].map((process) => process.stop()));
   await topics?.delete();
+  await new Promise((resolve) => product?.close(resolve));
 });
 
 // A term that started in the past and runs for twenty years: its first invoice is due whatever day the test
 // runs, and its licence is current.
-const dealId = `006-flow-${randomUUID()}`;
-const accountId = `001-flow-${randomUUID()}`;
-const body = JSON.stringify({
-  type: 'deal.closed_won',
-  deal: {
-    id: dealId,
-    revision: 1,
-    closedAt: '2025-02-20T16:03:00Z',
-    kind: 'new',
-    account: { id: accountId, name: 'Acme GmbH', country: 'DE', taxId: 'DE123456789' },
-    currency: 'EUR',
-    terms: {
-      startDate: '2025-03-01',
-      termMonths: 240,
-      billingFrequency: 'annual',
-      paymentTermsDays: 30,
-      autoRenew: false,
+function closedWonDeal(dealId: string, accountId: string): string {
+  return JSON.stringify({
+    type: 'deal.closed_won',
+    deal: {
+      id: dealId,
+      revision: 1,
+      closedAt: '2025-02-20T16:03:00Z',
+      kind: 'new',
+      account: { id: accountId, name: 'Acme GmbH', country: 'DE', taxId: 'DE123456789' },
+      currency: 'EUR',
+      terms: {
+        startDate: '2025-03-01',
+        termMonths: 240,
+        billingFrequency: 'annual',
+        paymentTermsDays: 30,
+        autoRenew: false,
+      },
+      lines: [
+        { id: 'L1', sku: 'SEAT-PRO', quantity: 50, unitPrice: '360.00', discountPercent: '10' },
+        { id: 'L2', sku: 'ONBOARDING', quantity: 1, unitPrice: '5000.00' },
+      ],
     },
-    lines: [
-      { id: 'L1', sku: 'SEAT-PRO', quantity: 50, unitPrice: '360.00', discountPercent: '10' },
-      { id: 'L2', sku: 'ONBOARDING', quantity: 1, unitPrice: '5000.00' },
-    ],
-  },
-});
+  });
+}
 
-function traceIdOf(event: EventRecord): string | undefined {
-  return event.traceparent?.split('-')[1];
+interface Journey {
+  readonly accountId: string;
+  readonly contractId: string;
+  /** o2c.deal.closed.v1, o2c.subscription.activated.v1, o2c.invoice.issued.v1, o2c.license.provisioned.v1 */
+  readonly events: readonly [EventRecord, EventRecord, EventRecord, EventRecord];
+  /** The Pro product's webhook of the new entitlement. */
+  readonly delivery: { headers: IncomingHttpHeaders; body: string };
+}
+
+/** Posts a new deal, signed, with `headers` besides, and follows it to its four events and its product webhook. */
+async function postDeal(headers: Record<string, string> = {}): Promise<Journey> {
+  const accountId = `001-flow-${randomUUID()}`;
+  const body = closedWonDeal(`006-flow-${randomUUID()}`, accountId);
+  const id = `msg_${randomUUID()}`;
+  const now = new Date();
+  const response = await fetch(`${service('deals').baseUrl}/v1/webhooks/deals`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'webhook-signature': new Webhook(secret).sign(id, now, body),
+      ...headers,
+    },
+    body,
+  });
+  expect(response.status).toBe(202);
+  const { contractId } = (await response.json()) as { contractId: string };
+
+  const ofContract = (event: EventRecord) =>
+    (event.data as { contractId?: string }).contractId === contractId;
+  const events = await Promise.all([
+    eventOn(topics.topic(Topics.deals), (e) => e.type === EventTypes.dealClosed && ofContract(e)),
+    eventOn(
+      topics.topic(Topics.subscriptions),
+      (e) => e.type === EventTypes.subscriptionActivated && ofContract(e),
+    ),
+    eventOn(
+      topics.topic(Topics.invoices),
+      (e) =>
+        e.type === EventTypes.invoiceIssued &&
+        ofContract(e) &&
+        (e.data as { issueDate: string }).issueDate === '2025-03-01',
+    ),
+    eventOn(
+      topics.topic(Topics.licenses),
+      (e) => e.type === EventTypes.licenseProvisioned && e.key === accountId,
+    ),
+  ]);
+  const delivery = await waitForValue(() =>
+    Promise.resolve(delivered.find((d) => d.body.includes(`"contractId":"${contractId}"`))),
+  );
+  return { accountId, contractId, events, delivery };
+}
+
+const TRACEPARENT = /^00-(?!0{32})([0-9a-f]{32})-(?!0{16})[0-9a-f]{16}-0[01]$/;
+
+function traceIdOf(traceparent: string | string[] | undefined): string | undefined {
+  return typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent)?.[1] : undefined;
+}
+
+/** The trace ids of the journey's four events and of its product webhook, in that order. */
+function traceIdsOf({ events, delivery }: Journey): (string | undefined)[] {
+  return [...events.map((event) => traceIdOf(event.traceparent)), traceIdOf(delivery.headers.traceparent)];
+}
+
+/** Lines of the deals log (JSON) that `matches`. */
+function dealsLog(matches: (line: Record<string, unknown>) => boolean): Record<string, unknown>[] {
+  return service('deals')
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter(matches);
 }
 
 describe('order to cash', () => {
   it('turns one signed deal into one contract, one invoice and one licence, all in the trace of the webhook', async () => {
     const traceId = randomBytes(16).toString('hex');
-    const id = `msg_${randomUUID()}`;
-    const now = new Date();
-    const response = await fetch(`${service('deals').baseUrl}/v1/webhooks/deals`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': id,
-        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-        'webhook-signature': new Webhook(secret).sign(id, now, body),
-        traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
-      },
-      body,
-    });
-    expect(response.status).toBe(202);
-    const { contractId } = (await response.json()) as { contractId: string };
-
-    const ofContract = (event: EventRecord) =>
-      (event.data as { contractId?: string }).contractId === contractId;
-    const [closed, activated, invoiced, licensed] = await Promise.all([
-      eventOn(topics.topic(Topics.deals), (e) => e.type === EventTypes.dealClosed && ofContract(e)),
-      eventOn(
-        topics.topic(Topics.subscriptions),
-        (e) => e.type === EventTypes.subscriptionActivated && ofContract(e),
-      ),
-      eventOn(
-        topics.topic(Topics.invoices),
-        (e) =>
-          e.type === EventTypes.invoiceIssued &&
-          ofContract(e) &&
-          (e.data as { issueDate: string }).issueDate === '2025-03-01',
-      ),
-      eventOn(
-        topics.topic(Topics.licenses),
-        (e) => e.type === EventTypes.licenseProvisioned && e.key === accountId,
-      ),
-    ]);
-    expect([closed, activated, invoiced, licensed].map(traceIdOf)).toEqual([
-      traceId,
-      traceId,
-      traceId,
-      traceId,
-    ]);
+    const journey = await postDeal({ traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
+    const { accountId, contractId, events } = journey;
+    const [closed, activated, invoiced, licensed] = events;
+    expect(traceIdsOf(journey)).toEqual([traceId, traceId, traceId, traceId, traceId]);
     expect([closed.source, activated.source, invoiced.source, licensed.source]).toEqual([
       'o2c/deals',
       'o2c/subscriptions',
@@ -169,5 +238,36 @@ describe('order to cash', () => {
     // 50 Pro seats (one seat per unit in the catalog) with the features of SEAT-PRO.
     expect(JSON.stringify(licensed.data)).toContain('"seats":50');
     expect(licensed.data).toMatchObject({ accountId });
+
+    // The product gets them too, signed (its traceparent is no part of what is signed).
+    const { headers, body } = journey.delivery;
+    expect(new Webhook(productSecret).verify(body, headers as Record<string, string>)).toMatchObject({
+      type: 'entitlement.granted',
+      data: { accountId, contractId, product: 'pro' },
+    });
+  });
+
+  it('starts one trace for a deal posted without a traceparent, which its events, its webhook and its log carry', async () => {
+    const first = await postDeal();
+    const second = await postDeal();
+    const traceId = traceIdOf(first.events[0].traceparent);
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(traceIdsOf(first)).toEqual([traceId, traceId, traceId, traceId, traceId]);
+    const other = traceIdOf(second.events[0].traceparent);
+    expect(other).not.toBe(traceId);
+    expect(traceIdsOf(second)).toEqual([other, other, other, other, other]);
+
+    // The request log's line of the webhook, written while handling it.
+    const requestLine = await waitForValue(() =>
+      Promise.resolve(
+        dealsLog(
+          (line) =>
+            line.trace_id === traceId &&
+            (line.req as { url?: string } | undefined)?.url === '/v1/webhooks/deals',
+        )[0],
+      ),
+    );
+    expect(requestLine).toMatchObject({ message: 'request completed', service: 'deals' });
+    expect(requestLine.span_id).toMatch(/^(?!0{16})[0-9a-f]{16}$/);
   });
 });

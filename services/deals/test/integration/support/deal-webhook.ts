@@ -31,6 +31,8 @@ export interface SignOptions {
   readonly secrets?: readonly string[];
   readonly timestamp?: Date;
   readonly tamper?: (body: string) => string;
+  /** Sent as well, e.g. the CRM's `traceparent`. */
+  readonly headers?: Record<string, string>;
 }
 
 /** POSTs a body signed as Standard Webhooks says, with one signature per secret. */
@@ -48,6 +50,7 @@ export async function postDeal(baseUrl: string, body: unknown, options: SignOpti
       'webhook-id': id,
       'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
       'webhook-signature': signatures.join(' '),
+      ...options.headers,
     },
     body: options.tamper ? options.tamper(raw) : raw,
   });

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { type TraceHeaders, traceHeadersOf } from '@o2c/observability';
 import { type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { PROVISIONING_SETTINGS, type ProvisioningSettings } from '../../../config/provisioning-settings';
@@ -19,9 +20,12 @@ export interface NewDelivery {
 export interface DueDelivery {
   readonly id: string;
   readonly product: string;
+  readonly type: string;
   readonly payload: string;
   readonly attempts: number;
   readonly roundAttempts: number;
+  /** The trace of the change it announces. */
+  readonly trace: TraceHeaders;
 }
 
 export interface AttemptRecord {
@@ -104,16 +108,31 @@ const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
 export class DeliveryRepository {
   constructor(@Inject(PROVISIONING_SETTINGS) private readonly settings: ProvisioningSettings) {}
 
-  /** Queues the deliveries of products that have an endpoint; returns the ids queued. */
+  /**
+   * Queues the deliveries of products that have an endpoint, in the trace of the active span (the event or
+   * run that made the change); returns the ids queued.
+   */
   async enqueue(manager: EntityManager, deliveries: readonly NewDelivery[], now: Date): Promise<string[]> {
     const ids: string[] = [];
+    const { traceparent, tracestate } = traceHeadersOf();
     for (const delivery of deliveries) {
       if (!this.settings.targets.has(delivery.product)) continue;
       const id = uuidv7();
       await manager.query(
-        `INSERT INTO delivery (id, account_id, contract_id, product, type, payload, status, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7)`,
-        [id, delivery.accountId, delivery.contractId, delivery.product, delivery.type, delivery.payload, now],
+        `INSERT INTO delivery (id, account_id, contract_id, product, type, payload, status, next_attempt_at, created_at,
+                               traceparent, tracestate)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $8, $9)`,
+        [
+          id,
+          delivery.accountId,
+          delivery.contractId,
+          delivery.product,
+          delivery.type,
+          delivery.payload,
+          now,
+          traceparent ?? null,
+          tracestate ?? null,
+        ],
       );
       ids.push(id);
     }
@@ -127,9 +146,18 @@ export class DeliveryRepository {
    */
   async claimNext(manager: EntityManager, now: Date): Promise<DueDelivery | undefined> {
     const rows = await manager.query<
-      { id: string; product: string; payload: string; attempts: number; round_attempts: number }[]
+      {
+        id: string;
+        product: string;
+        type: string;
+        payload: string;
+        attempts: number;
+        round_attempts: number;
+        traceparent: string | null;
+        tracestate: string | null;
+      }[]
     >(
-      `SELECT d.id, d.product, d.payload, d.attempts, d.round_attempts
+      `SELECT d.id, d.product, d.type, d.payload, d.attempts, d.round_attempts, d.traceparent, d.tracestate
          FROM delivery d
         WHERE d.status = 'pending' AND d.next_attempt_at <= $1
           AND NOT EXISTS (
@@ -145,9 +173,14 @@ export class DeliveryRepository {
       row && {
         id: row.id,
         product: row.product,
+        type: row.type,
         payload: row.payload,
         attempts: row.attempts,
         roundAttempts: row.round_attempts,
+        trace: {
+          ...(row.traceparent ? { traceparent: row.traceparent } : {}),
+          ...(row.tracestate ? { tracestate: row.tracestate } : {}),
+        },
       }
     );
   }

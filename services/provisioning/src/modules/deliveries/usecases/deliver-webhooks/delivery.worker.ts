@@ -5,19 +5,24 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type Clock } from '@o2c/contracts';
+import { contextOf } from '@o2c/observability';
 import { DataSource } from 'typeorm';
 import { PROVISIONING_SETTINGS, type ProvisioningSettings } from '../../../../config/provisioning-settings';
 import { retryDelayMs } from '../../domain/retry-policy';
-import { type AttemptRecord, DeliveryRepository } from '../../infra/delivery.repository';
+import { type AttemptRecord, DeliveryRepository, type DueDelivery } from '../../infra/delivery.repository';
 import { WALL_CLOCK } from '../../wall-clock';
-import { WebhookSender } from './webhook-sender';
+import { type SendResult, WebhookSender } from './webhook-sender';
+
+const tracer = trace.getTracer('@o2c/provisioning');
 
 /**
  * Sends due deliveries, one at a time, each in a transaction that holds its row while the POST is in
  * flight (`FOR UPDATE SKIP LOCKED`): several instances share the work and never send one twice at once.
  * A crash mid-POST rolls the attempt back and the delivery is sent again, so products get a delivery at
- * least once and recognise a repeat by its `webhook-id`.
+ * least once and recognise a repeat by its `webhook-id`. Each attempt is a span in the trace of the change
+ * the delivery announces, and its `traceparent` goes with the POST.
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -71,8 +76,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       const delivery = await this.deliveries.claimNext(manager, now);
       if (!delivery) return false;
       const url = this.settings.targets.get(delivery.product);
-      const result = url
-        ? await this.sender.send(url, delivery.id, delivery.payload, now)
+      const result: SendResult = url
+        ? await this.attempt(delivery, () => this.sender.send(url, delivery.id, delivery.payload, now))
         : { durationMs: 0, error: `no endpoint is configured for ${delivery.product}` };
       const ok = result.statusCode !== undefined && result.statusCode >= 200 && result.statusCode < 300;
       const delay = ok
@@ -91,5 +96,33 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       }
       return true;
     });
+  }
+
+  private attempt(delivery: DueDelivery, send: () => Promise<SendResult>): Promise<SendResult> {
+    return context.with(contextOf(delivery.trace), () =>
+      tracer.startActiveSpan(
+        `deliver ${delivery.type}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: { 'o2c.delivery.id': delivery.id, 'o2c.product': delivery.product },
+        },
+        async (span) => {
+          try {
+            const result = await send();
+            if (result.statusCode !== undefined)
+              span.setAttribute('http.response.status_code', result.statusCode);
+            if (result.error !== undefined || (result.statusCode ?? 0) >= 300) {
+              span.setStatus({
+                code: SpanStatusCode.ERROR,
+                message: result.error ?? `answered ${result.statusCode}`,
+              });
+            }
+            return result;
+          } finally {
+            span.end();
+          }
+        },
+      ),
+    );
   }
 }

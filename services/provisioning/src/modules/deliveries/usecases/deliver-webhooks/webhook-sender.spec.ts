@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { Webhook } from 'standardwebhooks';
 import { WebhookSender } from './webhook-sender';
 
@@ -10,6 +14,9 @@ let base: string;
 let last: { headers: IncomingHttpHeaders; body: string } | undefined;
 
 beforeAll(async () => {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(new TracerProvider());
   server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -47,6 +54,17 @@ describe(WebhookSender.name, () => {
         data: { seats: 50 },
       });
     }
+  });
+
+  it('sends the traceparent of the active span, outside what is signed', async () => {
+    const span = trace.getTracer('test').startSpan('deliver');
+    await context.with(trace.setSpan(context.active(), span), () =>
+      sut.send(new URL(`${base}/ok`), 'msg-6', payload, new Date()),
+    );
+    span.end();
+    const { traceId, spanId } = span.spanContext();
+    expect(last!.headers.traceparent).toBe(`00-${traceId}-${spanId}-01`);
+    expect(new Webhook(secrets[0]!).verify(last!.body, last!.headers as Record<string, string>)).toBeTruthy();
   });
 
   it('reports the status, the answer and Retry-After', async () => {

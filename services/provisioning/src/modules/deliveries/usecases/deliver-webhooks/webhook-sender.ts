@@ -1,3 +1,4 @@
+import { traceHeadersOf } from '@o2c/observability';
 import { Webhook } from 'standardwebhooks';
 import { parseRetryAfter } from '../../domain/retry-policy';
 
@@ -14,8 +15,8 @@ const RESPONSE_EXCERPT = 1_000;
 
 /**
  * Sends a webhook signed as Standard Webhooks says (`webhook-id`, `webhook-timestamp`, `webhook-signature`
- * with a `v1,` signature per secret), never following a redirect (it could leave the allowed hosts),
- * giving up after the timeout.
+ * with a `v1,` signature per secret) with the W3C `traceparent` of the active span, never following a
+ * redirect (it could leave the allowed hosts), giving up after the timeout.
  */
 export class WebhookSender {
   private readonly signers: Webhook[];
@@ -39,6 +40,7 @@ export class WebhookSender {
           'webhook-id': id,
           'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
           'webhook-signature': this.signers.map((signer) => signer.sign(id, now, payload)).join(' '),
+          ...traceHeadersOf(),
         },
         body: payload,
         redirect: 'manual',
