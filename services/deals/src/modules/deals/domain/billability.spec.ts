@@ -136,11 +136,9 @@ describe(billabilityProblems.name, () => {
     ]);
   });
 
-  it('checks a change against the contract it names: currency, cancellation, effective date', () => {
-    const cancelled = { ...contract, cancelledBy: 'D9' };
-    expect(sut(amendment({ currency: 'USD', effectiveDate: '2029-02-01' }), cancelled)).toEqual([
+  it('checks a change against the contract it names: currency, effective date; a cancelled contract takes changes that bill nothing (rules v1.1 §6)', () => {
+    expect(sut(amendment({ currency: 'USD', effectiveDate: '2029-02-01' }), contract)).toEqual([
       { path: 'currency', message: 'USD differs from EUR, the currency of the contract of deal D1' },
-      { path: 'amends', message: 'the contract of deal D1 has been cancelled by deal D9' },
       {
         path: 'effectiveDate',
         message: '2029-02-01 is outside the contract of deal D1, which runs [2026-02-01, 2029-02-01)',
@@ -152,9 +150,7 @@ describe(billabilityProblems.name, () => {
       lines: [],
       cancellation: { effective: 'end_of_term' },
     });
-    expect(sut(cancellation, cancelled)).toEqual([
-      { path: 'amends', message: 'the contract of deal D1 has been cancelled by deal D9' },
-    ]);
+    expect(sut(cancellation, contract)).toEqual([]);
     const renewal = amendment({
       kind: 'renewal',
       effectiveDate: undefined,
@@ -167,7 +163,7 @@ describe(billabilityProblems.name, () => {
       },
       lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 50, unitPrice: '360.00' }],
     });
-    expect(sut(renewal, cancelled)).toEqual([]);
+    expect(sut(renewal, contract)).toEqual([]);
   });
 
   it('takes an automatically renewing contract to run on after its term', () => {

@@ -13,8 +13,6 @@ export interface ContractFacts {
   readonly currency: string;
   /** The new deal's terms and those of every accepted renewal deal. */
   readonly terms: readonly ContractTerm[];
-  /** The accepted cancellation deal of the contract, if any. */
-  readonly cancelledBy?: string;
   /** The contract's lines by id, each with the SKU and catalog snapshot of the deal that introduced it. */
   readonly lines: ReadonlyMap<string, ContractLine>;
 }
@@ -62,12 +60,6 @@ function contractProblems(deal: ClosedDeal, contract: ContractFacts): Billabilit
     problems.push({
       path: 'currency',
       message: `${deal.currency} differs from ${contract.currency}, the currency of ${ofContract}`,
-    });
-  }
-  if (contract.cancelledBy !== undefined && (deal.kind === 'amendment' || deal.kind === 'cancellation')) {
-    problems.push({
-      path: 'amends',
-      message: `${ofContract} has been cancelled by deal ${contract.cancelledBy}`,
     });
   }
   const dated: [string, string | undefined][] = [

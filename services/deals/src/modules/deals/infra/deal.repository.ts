@@ -286,7 +286,6 @@ export class DealRepository {
           ? { renewalTermMonths: body.terms!.renewalTermMonths }
           : {}),
       }));
-    const cancellation = deals.find((d) => d.kind === 'cancellation');
     const seen = new Set<string>();
     const accepted: AcceptedDeal[] = [];
     for (const d of deals) {
@@ -299,7 +298,6 @@ export class DealRepository {
       originalDealId: original.deal_id,
       currency: original.body.currency,
       terms,
-      ...(cancellation ? { cancelledBy: cancellation.deal_id } : {}),
       lines: contractLinesOf(accepted.map((a) => a.event)),
       accepted,
     };
