@@ -544,15 +544,6 @@ const cases: Case[] = [
     }),
   },
   {
-    name: 'an amendment of a cancelled contract',
-    status: 422,
-    paths: ['deal.amends'],
-    body: changeOf('amendment', cancelled, {
-      effectiveDate: '2026-06-15',
-      lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 70 }],
-    }),
-  },
-  {
     name: 'an amendment naming by id alone a line the contract does not have',
     status: 422,
     paths: ['deal.lines.1.sku'],
@@ -581,12 +572,6 @@ const cases: Case[] = [
       effectiveDate: '2026-06-15',
       lines: [{ id: 'L2', quantity: 2 }],
     }),
-  },
-  {
-    name: 'a cancellation of a cancelled contract',
-    status: 422,
-    paths: ['deal.amends'],
-    body: changeOf('cancellation', cancelled, { cancellation: { effective: 'end_of_term' } }),
   },
   {
     name: 'an immediate cancellation dated after the term',
