@@ -114,8 +114,8 @@ describe('GET /v1/invoices/{id}/pdf and /v1/credit-notes/{id}/pdf', () => {
     expect(text).toContain('Due date: 2026-03-03');
     expect(text).toContain('Pro seat (SEAT-PRO)');
     expect(text).toContain('Discount 10 %');
-    expect(text).toContain('2026-02-01 – 2026-07-31 50 360.00 8033.42 1526.35 (19 %)');
-    expect(text).toContain('2026-08-01 – 2027-01-31 50 360.00 8166.58 1551.65 (19 %)');
+    // Rules v1.1 §4: the later cancellation does not split the regular line. 50 × 324 = 16,200.00, 19 % = 3,078.00.
+    expect(text).toContain('2026-02-01 – 2027-01-31 50 360.00 16200.00 3078.00 (19 %)');
     expect(text).toContain('Subtotal 16200.00 USD');
     expect(text).toContain('Tax 3078.00 USD');
     expect(text).toContain('Total 19278.00 USD');
