@@ -8,7 +8,7 @@ export interface PlacedDeal {
   readonly deal: DealInput;
   /** Its position in acceptance order, from 0. */
   readonly accepted: number;
-  /** The day it takes effect, or for an end-of-term cancellation the day it was closed (see `placeOf`). */
+  /** The day it takes effect, or for an end-of-term cancellation the day it was closed (see `dayOf`). */
   readonly date: CalendarDate;
 }
 
