@@ -52,7 +52,8 @@ export default tseslint.config(
   },
   {
     files: ['**/src/**/*.ts'],
-    ignores: ['**/*.spec.ts', 'libs/testing/**'],
+    // The benchmark is a harness like the tests: it starts the services as they do.
+    ignores: ['**/*.spec.ts', 'libs/testing/**', 'bench/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

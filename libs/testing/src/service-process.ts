@@ -8,6 +8,8 @@ import { uniqueTestDatabase } from './test-database';
 export interface ServiceProcess {
   readonly service: string;
   readonly baseUrl: string;
+  /** Its process id (for /proc readings: CPU time, memory). */
+  readonly pid: number;
   /** Its `ADMIN_TOKEN` (a fresh one unless `env` sets it); undefined when set empty. */
   readonly adminToken: string | undefined;
   /** `headers` with `authorization: Bearer <adminToken>`, for its operations endpoints. */
@@ -79,6 +81,7 @@ export async function startServiceProcess(
   return {
     service,
     baseUrl,
+    pid: child.pid!,
     adminToken: adminToken || undefined,
     adminHeaders: (headers = {}) => withAdminToken(adminToken, headers),
     output: () => output,

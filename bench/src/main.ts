@@ -1,0 +1,258 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Topics } from '@o2c/contracts';
+import { createKafka, ensureTopics } from '@o2c/messaging';
+import { databaseCounters, kafkaLimit, perDeal, postgresLimit } from './limits';
+import { kafkaPid, postgresCpu, processCpu, rssBytes, type CpuProbe } from './proc';
+import { markdownReport, type BenchReport } from './report';
+import { billRun, intake, now, preview, serialLatency, type BenchDay } from './scenarios';
+import { SERVICES, startStack, stackTopics, type BenchStack } from './stack';
+import { EventWatch } from './watch';
+
+const USAGE = `npm run bench -- [options]
+  --deals N          new deals of the flat-out and fixed-rate intake runs (default 2000)
+  --concurrency C    webhook calls in flight in the flat-out run (default 16)
+  --rate R           deals per second of the fixed-rate run (default: half the flat-out end-to-end rate)
+  --serial N         deals posted one at a time for the pipeline's own latency (default 30)
+  --contracts M      contracts of the bill run (default 100000)
+  --previews N       preview requests (default 300)
+  --limit-seconds S  how long each pgbench run lasts (default 10)
+  --skip-scale-out   no second run with two instances of each consuming service
+  --label L          suffix of the report's file names (default: the commit)
+  --out DIR          where the report goes (default bench/results)`;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      deals: { type: 'string', default: '2000' },
+      concurrency: { type: 'string', default: '16' },
+      rate: { type: 'string' },
+      serial: { type: 'string', default: '30' },
+      contracts: { type: 'string', default: '100000' },
+      previews: { type: 'string', default: '300' },
+      'limit-seconds': { type: 'string', default: '10' },
+      'skip-scale-out': { type: 'boolean', default: false },
+      label: { type: 'string' },
+      out: { type: 'string', default: join(__dirname, '..', 'results') },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const count = (name: keyof typeof values, min = 1) => {
+    const raw = values[name];
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min)
+      throw new Error(`--${name} must be a whole number ≥ ${min}, got "${raw}"`);
+    return n;
+  };
+  return {
+    deals: count('deals'),
+    concurrency: count('concurrency'),
+    rate: values.rate === undefined ? undefined : count('rate'),
+    serial: count('serial', 0),
+    contracts: count('contracts', 0),
+    previews: count('previews', 0),
+    limitSeconds: count('limit-seconds'),
+    scaleOut: !values['skip-scale-out'],
+    label: values.label ?? git(['rev-parse', '--short', 'HEAD']),
+    out: values.out,
+  };
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (npm run bench starts the infrastructure and sets it)`);
+  return value;
+}
+
+function say(message: string) {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+function cpuProbes(stack: BenchStack): Record<string, CpuProbe> {
+  const probes: Record<string, CpuProbe> = {};
+  for (const service of SERVICES) {
+    const pids = stack.processes.get(service)!.map((p) => p.pid);
+    probes[service] = () => pids.reduce((sum, pid) => sum + processCpu(pid)(), 0);
+  }
+  const postgres = postgresCpu();
+  if (postgres) probes.postgresql = postgres;
+  const kafka = kafkaPid();
+  if (kafka) probes.kafka = processCpu(kafka);
+  return probes;
+}
+
+function rss(stack: BenchStack): Record<string, number> {
+  return Object.fromEntries(
+    SERVICES.map((s) => [s, Math.round((rssBytes(stack.first(s).pid) ?? Number.NaN) / 1024 / 1024)]),
+  );
+}
+
+async function main() {
+  const opts = options();
+  const databaseUrl = required('DATABASE_URL');
+  const brokers = required('KAFKA_BROKERS');
+  const startedAt = new Date();
+  const day: BenchDay = {
+    today: startedAt.toISOString().slice(0, 10),
+    closedAt: new Date(startedAt.getTime() - 60_000).toISOString(),
+  };
+  const runId = startedAt.getTime().toString(36);
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+    node: process.version,
+  };
+  say(`starting the stack (four services, fresh databases and topics)`);
+  const stack = await startStack(process.env.BENCH_LOG_LEVEL ?? 'info');
+  const watch = new EventWatch(brokers, now);
+  try {
+    await watch.start([stack.topics.topic(Topics.invoices), stack.topics.topic(Topics.licenses)]);
+    const idleRss = rss(stack);
+    const databases = Object.values(stack.databases).map((d) => d.database);
+
+    say(`warm-up: 20 deals`);
+    await intake(stack, watch, day, `${runId}w`, 20, { concurrency: 4 }, {});
+
+    say(`intake, flat out: ${opts.deals} deals at concurrency ${opts.concurrency}`);
+    const statsBefore = await databaseCounters(databaseUrl, databases);
+    const messagesBefore = await topicMessages(brokers, stackTopics(stack));
+    const flatOut = await intake(
+      stack,
+      watch,
+      day,
+      `${runId}f`,
+      opts.deals,
+      { concurrency: opts.concurrency },
+      cpuProbes(stack),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the statistics collector's delay
+    const work = perDeal(statsBefore, await databaseCounters(databaseUrl, databases), flatOut.deals);
+    const messages = (await topicMessages(brokers, stackTopics(stack))) - messagesBefore;
+    const messagesPerDeal = Math.round((messages / flatOut.deals) * 10) / 10;
+    const messageBytes = watch.messages > 0 ? watch.bytes / watch.messages : 1024;
+    say(
+      `  ${flatOut.endToEndPerSecond} deals/s end to end, ${JSON.stringify(work)}, ${messagesPerDeal} messages/deal`,
+    );
+
+    const rate = opts.rate ?? Math.max(1, Math.floor(flatOut.endToEndPerSecond / 2));
+    const fixedDeals = Math.min(opts.deals, Math.max(20, rate * 30));
+    say(`intake, fixed rate: ${fixedDeals} deals at ${rate}/s`);
+    const fixedRate = await intake(
+      stack,
+      watch,
+      day,
+      `${runId}r`,
+      fixedDeals,
+      { ratePerSecond: rate },
+      cpuProbes(stack),
+    );
+
+    say(`one deal at a time: ${opts.serial} deals`);
+    const serial = opts.serial > 0 ? await serialLatency(stack, watch, day, runId, opts.serial) : undefined;
+
+    say(`preview of a five-year ramped deal: ${opts.previews} requests`);
+    const previewResult = opts.previews > 0 ? await preview(stack, day, runId, opts.previews, 4) : undefined;
+
+    say(`bill run over ${opts.contracts} contracts`);
+    const billRunResult = opts.contracts > 0 ? await billRun(stack, day, opts.contracts) : undefined;
+    const loadedRss = rss(stack);
+
+    let scaleOut;
+    if (opts.scaleOut) {
+      for (const service of ['subscriptions', 'invoicing', 'provisioning'] as const)
+        await stack.scaleOut(service);
+      say(`intake, flat out, two instances of each consuming service: ${opts.deals} deals`);
+      scaleOut = await intake(
+        stack,
+        watch,
+        day,
+        `${runId}x`,
+        opts.deals,
+        { concurrency: opts.concurrency },
+        cpuProbes(stack),
+      );
+    }
+
+    say(`the machine's limits: PostgreSQL (pgbench) and Kafka (its perf tools)`);
+    const postgres = await postgresLimit(
+      databaseUrl,
+      { rowsPerDeal: work.rowsWrittenPerDeal, rowBytes: messageBytes, commitsPerDeal: work.commitsPerDeal },
+      { clients: 4, seconds: opts.limitSeconds, dealsPerTransaction: 50 },
+    );
+    const perfTopic = `${stack.topics.namespace}.perf`;
+    const admin = createKafka({ brokers, clientId: 'o2c-bench' }).admin();
+    await admin.connect();
+    await ensureTopics(admin, [perfTopic], 6);
+    await admin.disconnect();
+    const kafka = await kafkaLimit(brokers, perfTopic, messageBytes, Math.max(20_000, messages * 5));
+
+    const report: BenchReport = {
+      startedAt: startedAt.toISOString(),
+      commit: git(['rev-parse', 'HEAD']),
+      label: opts.label,
+      machine,
+      options: opts,
+      intake: { flatOut, fixedRate, serial, scaleOut },
+      perDeal: { ...work, messagesPerDeal, messageBytes: Math.round(messageBytes) },
+      preview: previewResult,
+      billRun: billRunResult,
+      memory: { idleRssMiB: idleRss, afterLoadRssMiB: loadedRss },
+      limits: {
+        postgres,
+        kafka,
+        kafkaDealsPerSecond: Math.round(
+          Math.min(kafka.produceMessagesPerSecond, kafka.consumeMessagesPerSecond) /
+            Math.max(1, messagesPerDeal),
+        ),
+      },
+    };
+    mkdirSync(opts.out, { recursive: true });
+    const base = join(opts.out, `${day.today}-${opts.label}`);
+    writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(`${base}.md`, markdownReport(report));
+    say(`report: ${base}.json and ${base}.md`);
+    process.stdout.write(markdownReport(report));
+  } finally {
+    await watch.stop();
+    await stack.stop();
+  }
+}
+
+/** Messages in `topics` so far (the sum of their partitions' high watermarks). */
+async function topicMessages(brokers: string, topics: string[]): Promise<number> {
+  const admin = createKafka({ brokers, clientId: 'o2c-bench' }).admin();
+  await admin.connect();
+  try {
+    let total = 0;
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high) - Number(p.low);
+    }
+    return total;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

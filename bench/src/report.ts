@@ -1,0 +1,137 @@
+import { type KafkaLimit, type PostgresLimit, type DatabaseWork } from './limits';
+import { type BillRunResult, type IntakeResult, type PreviewResult } from './scenarios';
+import { type LatencySummary } from './stats';
+
+export interface BenchReport {
+  readonly startedAt: string;
+  readonly commit: string;
+  readonly label: string;
+  readonly machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGiB: number;
+    loadAverageAtStart: number[];
+    node: string;
+  };
+  readonly options: object;
+  readonly intake: {
+    flatOut: IntakeResult;
+    fixedRate: IntakeResult;
+    serial?: { deals: number; toInvoiceMs: LatencySummary; toLicenceMs: LatencySummary };
+    scaleOut?: IntakeResult;
+  };
+  readonly perDeal: DatabaseWork & { messagesPerDeal: number; messageBytes: number };
+  readonly preview?: PreviewResult;
+  readonly billRun?: BillRunResult;
+  readonly memory: { idleRssMiB: Record<string, number>; afterLoadRssMiB: Record<string, number> };
+  readonly limits: { postgres: PostgresLimit; kafka: KafkaLimit; kafkaDealsPerSecond: number };
+}
+
+const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
+const fixed = (n: number | undefined, digits = 1) =>
+  n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits);
+
+/** The report as Markdown: the issue's figures beside their targets, then the detail. */
+export function markdownReport(r: BenchReport): string {
+  const f = r.intake.flatOut;
+  const cpuTotal = sum(f.cpuMsPerDeal);
+  const rows: [string, string, string][] = [
+    [
+      'deals end to end (webhook → invoice and licence), flat out',
+      `${fixed(f.endToEndPerSecond)}/s`,
+      '≥ 300/s',
+    ],
+    [
+      'CPU per deal, all processes together',
+      `${fixed(cpuTotal)} ms (${Object.entries(f.cpuMsPerDeal)
+        .map(([k, v]) => `${k} ${fixed(v)}`)
+        .join(', ')})`,
+      '≤ 6 ms',
+    ],
+    [
+      `webhook latency p50 / p99, concurrency ${f.concurrency ?? '—'}`,
+      `${fixed(f.webhookMs.p50)} / ${fixed(f.webhookMs.p99)} ms`,
+      '≤ 20 / ≤ 100 ms',
+    ],
+    [
+      'end-to-end latency p50, one deal at a time (to invoice / to licence)',
+      r.intake.serial
+        ? `${fixed(r.intake.serial.toInvoiceMs.p50)} / ${fixed(r.intake.serial.toLicenceMs.p50)} ms`
+        : '—',
+      '≤ 50 ms',
+    ],
+    [
+      `bill run, documents issued per second (${r.billRun?.documentsIssued ?? 0} documents, ${r.billRun?.contracts ?? 0} contracts)`,
+      r.billRun ? `${fixed(r.billRun.documentsPerSecond)}/s in ${fixed(r.billRun.seconds)} s` : '—',
+      '≥ 2,000/s over 100 k contracts',
+    ],
+    [
+      'idle memory per service (RSS)',
+      Object.entries(r.memory.idleRssMiB)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') + ' MiB',
+      '≤ 150 MB',
+    ],
+  ];
+  const limitRows: [string, string, string][] = [
+    [
+      'PostgreSQL: a deal’s rows, 50 deals a transaction (pgbench)',
+      `${fixed(r.limits.postgres.batchedDealsPerSecond)} deals/s`,
+      ratio(f.endToEndPerSecond, r.limits.postgres.batchedDealsPerSecond),
+    ],
+    [
+      `PostgreSQL: a deal’s rows in o2c’s ${fixed(r.perDeal.commitsPerDeal)} commits (pgbench)`,
+      `${fixed(r.limits.postgres.unbatchedDealsPerSecond)} deals/s`,
+      ratio(f.endToEndPerSecond, r.limits.postgres.unbatchedDealsPerSecond),
+    ],
+    [
+      `Kafka: ${r.perDeal.messagesPerDeal} messages of ${r.perDeal.messageBytes} B per deal (producer/consumer perf tools)`,
+      `${r.limits.kafkaDealsPerSecond} deals/s (produce ${fixed(r.limits.kafka.produceMessagesPerSecond, 0)}, consume ${fixed(r.limits.kafka.consumeMessagesPerSecond, 0)} msg/s)`,
+      ratio(f.endToEndPerSecond, r.limits.kafkaDealsPerSecond),
+    ],
+  ];
+  const intakeRow = (name: string, x: IntakeResult | undefined) =>
+    x
+      ? `| ${name} | ${x.deals} | ${x.rejected} | ${fixed(x.acceptedPerSecond)} | ${fixed(x.endToEndPerSecond)} | ${fixed(x.webhookMs.p50)} / ${fixed(x.webhookMs.p95)} / ${fixed(x.webhookMs.p99)} | ${fixed(x.toInvoiceMs.p50)} / ${fixed(x.toInvoiceMs.p99)} | ${fixed(x.toLicenceMs.p50)} / ${fixed(x.toLicenceMs.p99)} | ${fixed(x.drainSeconds)} | ${fixed(sum(x.cpuMsPerDeal))} |`
+      : '';
+  return [
+    `# o2c benchmark, ${r.startedAt.slice(0, 10)} (${r.label})`,
+    '',
+    `Commit ${r.commit}; ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB; Node ${r.machine.node}; ` +
+      `load average at start ${r.machine.loadAverageAtStart.join(' / ')}. Everything below was measured in this one run.`,
+    '',
+    '| figure | measured | target |',
+    '| --- | --- | --- |',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+    '',
+    '## Against the machine’s own limits (same run)',
+    '',
+    '| limit | measured | o2c flat out as a share of it |',
+    '| --- | --- | --- |',
+    ...limitRows.map((row) => `| ${row.join(' | ')} |`),
+    '',
+    `Per deal, from PostgreSQL’s own statistics: ${fixed(r.perDeal.rowsWrittenPerDeal)} rows written, ` +
+      `${fixed(r.perDeal.rowsReadPerDeal)} rows read, ${fixed(r.perDeal.commitsPerDeal)} commits; ` +
+      `${r.perDeal.messagesPerDeal} Kafka messages.`,
+    '',
+    '## Intake',
+    '',
+    '| run | deals | rejected | accepted/s | end to end/s | webhook p50 / p95 / p99 ms | to invoice p50 / p99 ms | to licence p50 / p99 ms | drain s | CPU ms/deal |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    intakeRow(`flat out, concurrency ${f.concurrency}`, f),
+    intakeRow(`fixed rate, ${r.intake.fixedRate.ratePerSecond}/s`, r.intake.fixedRate),
+    intakeRow('flat out, 2 instances of each consuming service', r.intake.scaleOut),
+    '',
+    r.preview
+      ? `Preview of a five-year ramped deal (${r.preview.documents} documents): ${fixed(r.preview.requestsPerSecond)} requests/s at concurrency ${r.preview.concurrency}, p50 ${fixed(r.preview.latencyMs.p50)} ms, p99 ${fixed(r.preview.latencyMs.p99)} ms.`
+      : '',
+    '',
+    `Memory (RSS, MiB) idle: ${JSON.stringify(r.memory.idleRssMiB)}; after the load: ${JSON.stringify(r.memory.afterLoadRssMiB)}.`,
+    '',
+  ].join('\n');
+}
+
+function ratio(measured: number, limit: number): string {
+  if (!limit) return '—';
+  return `${((measured / limit) * 100).toFixed(1)} %`;
+}

@@ -1,0 +1,106 @@
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { Topics } from '@o2c/contracts';
+import { dropDatabase, ensureDatabase, type DatabaseLocation } from '@o2c/persistence';
+import {
+  createTestTopics,
+  newAdminToken,
+  startServiceProcess,
+  uniqueTestDatabase,
+  type ServiceProcess,
+  type TestTopics,
+} from '@o2c/testing';
+
+export const SERVICES = ['deals', 'subscriptions', 'invoicing', 'provisioning'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/**
+ * The four services as `npm run demo` runs them (their builds, info logs), each on a fresh database and
+ * all on a fresh topic namespace, so that a run starts empty and leaves nothing behind. The daily jobs are
+ * off: the benchmark runs them itself.
+ */
+export interface BenchStack {
+  readonly topics: TestTopics;
+  readonly secret: string;
+  readonly adminToken: string;
+  readonly databases: Readonly<Record<ServiceName, DatabaseLocation>>;
+  /** Every running process of each service (the first one serves HTTP for the scenarios). */
+  readonly processes: ReadonlyMap<ServiceName, ServiceProcess[]>;
+  first(service: ServiceName): ServiceProcess;
+  /** Starts one more instance of `service` on the same database and consumer group. */
+  scaleOut(service: ServiceName): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(logLevel: string): Promise<BenchStack> {
+  const topics = await createTestTopics('bench');
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  const adminToken = newAdminToken();
+  const signingKey = generateKeyPairSync('ed25519')
+    .privateKey.export({ format: 'der', type: 'pkcs8' })
+    .toString('base64');
+  const databases = Object.fromEntries(SERVICES.map((s) => [s, uniqueTestDatabase(`bench_${s}`)])) as Record<
+    ServiceName,
+    DatabaseLocation
+  >;
+  for (const location of Object.values(databases)) await ensureDatabase(location);
+  const groups = Object.fromEntries(SERVICES.map((s) => [s, `bench-${s}-${randomUUID()}`]));
+  const own: Record<ServiceName, Record<string, string>> = {
+    deals: { DEALS_WEBHOOK_SECRETS: secret },
+    subscriptions: { RENEWAL_JOB_INTERVAL_MINUTES: '0' },
+    invoicing: { BILL_RUN_INTERVAL_MINUTES: '0' },
+    provisioning: { PROVISIONING_SIGNING_KEY: signingKey },
+  };
+  const start = (service: ServiceName) =>
+    startServiceProcess(
+      service,
+      {
+        KAFKA_TOPIC_NAMESPACE: topics.namespace,
+        KAFKA_CONSUMER_GROUP: groups[service]!,
+        LOG_LEVEL: logLevel,
+        ADMIN_TOKEN: adminToken,
+        ...own[service],
+      },
+      databases[service],
+    );
+  const processes = new Map<ServiceName, ServiceProcess[]>();
+  try {
+    for (const service of SERVICES) processes.set(service, [await start(service)]);
+    for (const service of SERVICES) await waitReady(processes.get(service)![0]!);
+  } catch (error) {
+    await Promise.all([...processes.values()].flat().map((p) => p.stop()));
+    throw error;
+  }
+  return {
+    topics,
+    secret,
+    adminToken,
+    databases,
+    processes,
+    first: (service) => processes.get(service)![0]!,
+    async scaleOut(service) {
+      const process = await start(service);
+      await waitReady(process);
+      processes.get(service)!.push(process);
+      return process;
+    },
+    async stop() {
+      await Promise.all([...processes.values()].flat().map((p) => p.stop()));
+      for (const location of Object.values(databases)) await dropDatabase(location);
+      await topics.delete();
+    },
+  };
+}
+
+async function waitReady(process: ServiceProcess): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const ready = await fetch(`${process.baseUrl}/health/ready`).catch(() => undefined);
+    if (ready?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${process.service} is not ready after 120 s:\n${process.output().slice(-3000)}`);
+}
+
+/** The physical names of the o2c topics of a stack. */
+export function stackTopics(stack: BenchStack): string[] {
+  return Object.values(Topics).map((t) => stack.topics.topic(t));
+}

@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type BenchReport } from '../src/report';
+
+const run = promisify(execFile);
+
+// `npm run bench` at a smoke size, on the tests' PostgreSQL and Kafka: every scenario runs and the report is
+// written with a measured value in every figure. (How fast it is, is the report's business, not the test's.)
+describe('the benchmark at a smoke size', () => {
+  const out = mkdtempSync(join(tmpdir(), 'o2c-bench-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('runs every scenario and writes the report', async () => {
+    const args = [
+      join(__dirname, '..', 'dist', 'main.js'),
+      ...['--deals', '15', '--concurrency', '4', '--serial', '2', '--contracts', '60', '--previews', '5'],
+      ...['--limit-seconds', '2', '--label', 'smoke', '--out', out],
+    ];
+    const { stdout } = await run(process.execPath, args, {
+      env: { ...process.env, BENCH_LOG_LEVEL: 'warn' },
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 600_000,
+    });
+    const files = readdirSync(out).sort();
+    expect(files).toEqual([expect.stringMatching(/-smoke\.json$/), expect.stringMatching(/-smoke\.md$/)]);
+    const report = JSON.parse(readFileSync(join(out, files[0]!), 'utf8')) as BenchReport;
+
+    const { flatOut, fixedRate, serial, scaleOut } = report.intake;
+    for (const intake of [flatOut, fixedRate, scaleOut!]) {
+      expect(intake.rejected).toBe(0);
+      expect(intake.webhookMs.count).toBe(intake.deals);
+      expect(intake.toInvoiceMs.count).toBe(intake.deals);
+      expect(intake.toLicenceMs.count).toBe(intake.deals);
+      expect(intake.endToEndPerSecond).toBeGreaterThan(0);
+    }
+    expect(flatOut.deals).toBe(15);
+    expect(serial!.toInvoiceMs.count).toBe(2);
+    // CPU was read from /proc for every process group, PostgreSQL and Kafka included.
+    expect(Object.keys(flatOut.cpuMsPerDeal).sort()).toEqual(
+      ['deals', 'invoicing', 'kafka', 'postgresql', 'provisioning', 'subscriptions'].sort(),
+    );
+    for (const ms of Object.values(flatOut.cpuMsPerDeal)) expect(ms).toBeGreaterThan(0);
+    // Every copied contract had its first document issued by the bill run.
+    expect(report.billRun!.contracts).toBe(60);
+    expect(report.billRun!.documentsIssued).toBeGreaterThanOrEqual(60);
+    expect(report.preview!.documents).toBeGreaterThan(5);
+    expect(report.perDeal.rowsWrittenPerDeal).toBeGreaterThan(0);
+    expect(report.perDeal.messagesPerDeal).toBeGreaterThanOrEqual(4);
+    expect(report.limits.postgres.batchedDealsPerSecond).toBeGreaterThan(0);
+    expect(report.limits.kafka.produceMessagesPerSecond).toBeGreaterThan(0);
+    expect(report.limits.kafka.consumeMessagesPerSecond).toBeGreaterThan(0);
+    for (const mib of Object.values(report.memory.idleRssMiB)) expect(mib).toBeGreaterThan(0);
+
+    expect(stdout).toContain('| deals end to end (webhook → invoice and licence), flat out |');
+    expect(readFileSync(join(out, files[1]!), 'utf8')).toBe(stdout);
+  }, 600_000);
+});
