@@ -236,3 +236,48 @@ export async function kafkaLimit(
     messages,
   };
 }
+
+export interface TableScans {
+  readonly database: string;
+  readonly table: string;
+  readonly seqScans: number;
+  readonly seqRowsRead: number;
+  readonly indexScans: number;
+  readonly rows: number;
+}
+
+/**
+ * Per table of `databaseUrls`' databases: sequential scans and the rows they read, index scans, live rows
+ * (pg_stat_user_tables). The tables read most by sequential scans first: where a deal's reads go.
+ */
+export async function tableScans(databaseUrls: readonly string[]): Promise<TableScans[]> {
+  const all: TableScans[] = [];
+  for (const url of databaseUrls) {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{
+        db: string;
+        relname: string;
+        seq_scan: string;
+        seq_tup_read: string;
+        idx_scan: string | null;
+        n_live_tup: string;
+      }>(
+        `SELECT current_database() AS db, relname, seq_scan, seq_tup_read, idx_scan, n_live_tup FROM pg_stat_user_tables`,
+      );
+      for (const r of rows)
+        all.push({
+          database: r.db,
+          table: r.relname,
+          seqScans: Number(r.seq_scan),
+          seqRowsRead: Number(r.seq_tup_read),
+          indexScans: Number(r.idx_scan ?? 0),
+          rows: Number(r.n_live_tup),
+        });
+    } finally {
+      await client.end();
+    }
+  }
+  return all.sort((a, b) => b.seqRowsRead - a.seqRowsRead);
+}

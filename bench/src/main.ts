@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Topics } from '@o2c/contracts';
 import { createKafka, ensureTopics } from '@o2c/messaging';
-import { databaseCounters, kafkaLimit, perDeal, postgresLimit } from './limits';
+import { databaseCounters, kafkaLimit, perDeal, postgresLimit, tableScans } from './limits';
 import { kafkaPid, postgresCpu, processCpu, rssBytes, type CpuProbe } from './proc';
 import { markdownReport, type BenchReport } from './report';
 import { billRun, intake, now, preview, serialLatency, type BenchDay } from './scenarios';
@@ -173,6 +173,7 @@ async function main() {
     say(`bill run over ${opts.contracts} contracts`);
     const billRunResult = opts.contracts > 0 ? await billRun(stack, day, opts.contracts) : undefined;
     const loadedRss = rss(stack);
+    const scans = await tableScans(Object.values(stack.databases).map((d) => d.url));
 
     let scaleOut;
     if (opts.scaleOut) {
@@ -214,6 +215,7 @@ async function main() {
       preview: previewResult,
       billRun: billRunResult,
       memory: { idleRssMiB: idleRss, afterLoadRssMiB: loadedRss },
+      tableScans: scans.slice(0, 12),
       limits: {
         postgres,
         kafka,

@@ -1,4 +1,4 @@
-import { type KafkaLimit, type PostgresLimit, type DatabaseWork } from './limits';
+import { type KafkaLimit, type PostgresLimit, type DatabaseWork, type TableScans } from './limits';
 import { type BillRunResult, type IntakeResult, type PreviewResult } from './scenarios';
 import { type LatencySummary } from './stats';
 
@@ -24,6 +24,8 @@ export interface BenchReport {
   readonly preview?: PreviewResult;
   readonly billRun?: BillRunResult;
   readonly memory: { idleRssMiB: Record<string, number>; afterLoadRssMiB: Record<string, number> };
+  /** The tables read most by sequential scans over the whole run (before the scale-out run). */
+  readonly tableScans: TableScans[];
   readonly limits: { postgres: PostgresLimit; kafka: KafkaLimit; kafkaDealsPerSecond: number };
 }
 
@@ -125,6 +127,15 @@ export function markdownReport(r: BenchReport): string {
     r.preview
       ? `Preview of a five-year ramped deal (${r.preview.documents} documents): ${fixed(r.preview.requestsPerSecond)} requests/s at concurrency ${r.preview.concurrency}, p50 ${fixed(r.preview.latencyMs.p50)} ms, p99 ${fixed(r.preview.latencyMs.p99)} ms.`
       : '',
+    '',
+    '## Where PostgreSQL reads (sequential scans over the run, before the scale-out run)',
+    '',
+    '| database | table | sequential scans | rows they read | index scans | live rows |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...r.tableScans.map(
+      (t) =>
+        `| ${t.database} | ${t.table} | ${t.seqScans} | ${t.seqRowsRead} | ${t.indexScans} | ${t.rows} |`,
+    ),
     '',
     `Memory (RSS, MiB) idle: ${JSON.stringify(r.memory.idleRssMiB)}; after the load: ${JSON.stringify(r.memory.afterLoadRssMiB)}.`,
     '',
