@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { EventTypes } from '@o2c/contracts';
 import { Client } from 'pg';
 import { benchDeal, fiveYearRamp, signedHeaders, type BenchDeal } from './deals';
@@ -193,7 +192,8 @@ export interface BillRunResult {
 /**
  * A bill run over `contracts` contracts. The invoicing database is seeded with copies of the contracts the
  * intake made (their stored versions, under new contract and account ids, nothing issued yet), then
- * `POST /v1/bill-runs {"asOf": today}` issues every copy's first document(s).
+ * `POST /v1/bill-runs {"asOf": today}` issues every copy's first document(s); timed from the request until
+ * `GET /v1/bill-runs/{id}` shows it finished (polled every 100 ms).
  */
 export async function billRun(stack: BenchStack, day: BenchDay, contracts: number): Promise<BillRunResult> {
   const db = new Client({ connectionString: stack.databases.invoicing.url });
@@ -233,13 +233,23 @@ export async function billRun(stack: BenchStack, day: BenchDay, contracts: numbe
       Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM document`)).rows[0]!.n);
     const before = await count();
     const started = now();
-    const answer = await postWithoutTimeout(
-      `${stack.first('invoicing').baseUrl}/v1/bill-runs`,
-      JSON.stringify({ asOf: day.today }),
-      stack.adminToken,
-    );
+    const base = stack.first('invoicing').baseUrl;
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}` };
+    const response = await fetch(`${base}/v1/bill-runs`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ asOf: day.today }),
+    });
+    if (response.status !== 202) throw new Error(`bill run: ${response.status} ${await response.text()}`);
+    const location = response.headers.get('location');
+    let status = 'running';
+    while (status === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const run = (await (await fetch(`${base}${location}`, { headers })).json()) as { status: string };
+      status = run.status;
+      if (status !== 'running' && status !== 'finished') throw new Error(`bill run: ${JSON.stringify(run)}`);
+    }
     const seconds = (now() - started) / 1000;
-    if (answer.status >= 300) throw new Error(`bill run: ${answer.status} ${answer.body.slice(0, 2000)}`);
     const issued = (await count()) - before;
     const round = (x: number) => Math.round(x * 10) / 10;
     return {
@@ -252,31 +262,4 @@ export async function billRun(stack: BenchStack, day: BenchDay, contracts: numbe
   } finally {
     await db.end();
   }
-}
-
-/** A POST that waits as long as the answer takes (fetch gives up on headers after 300 s). */
-function postWithoutTimeout(
-  url: string,
-  body: string,
-  token: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        timeout: 0,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }

@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { Topics } from '@o2c/contracts';
 import { dropDatabase, ensureDatabase, type DatabaseLocation } from '@o2c/persistence';
 import {
@@ -50,10 +51,14 @@ export async function startStack(logLevel: string): Promise<BenchStack> {
     invoicing: { BILL_RUN_INTERVAL_MINUTES: '0' },
     provisioning: { PROVISIONING_SIGNING_KEY: signingKey },
   };
+  // BENCH_PROFILE=<service>[,<service>…]: V8 CPU profiles of those services, written when they stop.
+  const profiled = new Set((process.env.BENCH_PROFILE ?? '').split(',').filter(Boolean));
+  const profileDir = process.env.BENCH_PROFILE_DIR ?? join(process.cwd(), '.o2c', 'profiles');
   const start = (service: ServiceName) =>
     startServiceProcess(
       service,
       {
+        ...(profiled.has(service) ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
         KAFKA_TOPIC_NAMESPACE: topics.namespace,
         KAFKA_CONSUMER_GROUP: groups[service]!,
         LOG_LEVEL: logLevel,

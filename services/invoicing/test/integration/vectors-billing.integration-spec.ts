@@ -5,7 +5,9 @@ import { CalendarDate, contractHistory, type ContractVersion, type DealInput } f
 import { type CatalogEntrySnapshotV1, contractEventOf, Topics } from '@o2c/contracts';
 import { publishEvents, type RunningService, waitForValue } from '@o2c/testing';
 import { type Client } from 'pg';
-import { startInvoicing, stopInvoicing } from '../support/invoicing-test-kit';
+import { billRun as billRunOf, startInvoicing, stopInvoicing } from '../support/invoicing-test-kit';
+
+const billRun = (asOf: string) => billRunOf(sut, asOf);
 import { type InvoicingEnv } from '../../src/config/env.schema';
 
 // The conformance vectors of billing-rules.md through the running invoicing service: each vector's
@@ -76,16 +78,6 @@ async function get<T>(path: string): Promise<T> {
   const response = await fetch(`${sut.baseUrl}${path}`, { headers: sut.adminHeaders() });
   expect(response.status).toBe(200);
   return (await response.json()) as T;
-}
-
-async function billRun(asOf: string): Promise<{ issued: unknown[]; failed: unknown[] }> {
-  const response = await fetch(`${sut.baseUrl}/v1/bill-runs`, {
-    method: 'POST',
-    headers: sut.adminHeaders({ 'content-type': 'application/json' }),
-    body: JSON.stringify({ asOf }),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()) as { issued: unknown[]; failed: unknown[] };
 }
 
 /** Publishes a vector's contract as the subscriptions service would; resolves once invoicing stored it all. */

@@ -116,15 +116,63 @@ export interface InvoicingTarget {
   adminHeaders(headers?: Record<string, string>): Record<string, string>;
 }
 
+/**
+ * A whole bill run as an operator follows it: `POST /v1/bill-runs` (202 with the run), `GET /v1/bill-runs/{id}`
+ * until it has ended, then every page of `GET /v1/bill-runs/{id}/documents`; rejects if the service stops
+ * answering or the run does not end.
+ */
 export async function billRun(target: InvoicingTarget, asOf: string): Promise<BillRunAnswer> {
-  const response = await fetch(`${target.baseUrl}/v1/bill-runs`, {
-    method: 'POST',
-    headers: target.adminHeaders({ 'content-type': 'application/json' }),
-    body: JSON.stringify({ asOf }),
-  });
-  if (response.status !== 200)
-    throw new Error(`bill run ${asOf}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as BillRunAnswer;
+  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown) => {
+    const response = await fetch(`${target.baseUrl}${path}`, {
+      method,
+      headers: target.adminHeaders(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (response.status !== (method === 'POST' ? 202 : 200))
+      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return { body: (await response.json()) as T, location: response.headers.get('location') };
+  };
+  const started = await call<BillRunView>('POST', '/v1/bill-runs', { asOf });
+  expect(started.location).toBe(`/v1/bill-runs/${started.body.billRunId}`);
+  let run = started.body;
+  for (let polls = 0; run.status === 'running'; polls++) {
+    if (polls > 1200) throw new Error(`bill run ${asOf} still running after 2 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    run = (await call<BillRunView>('GET', started.location!)).body;
+  }
+  if (run.status !== 'finished') throw new Error(`bill run ${asOf}: ${JSON.stringify(run)}`);
+  const issued: BillRunAnswer['issued'] = [];
+  for (let cursor: string | null = ''; cursor !== null;) {
+    const page: { body: { items: BillRunAnswer['issued']; nextCursor: string | null } } = await call(
+      'GET',
+      `${run.documents}?limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+    );
+    issued.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  }
+  expect(issued).toHaveLength(run.progress.issued);
+  return {
+    billRunId: run.billRunId,
+    issued,
+    failed: run.failed!,
+    overdue: run.overdue!,
+    overdueFailed: run.overdueFailed!,
+  };
+}
+
+/** `GET /v1/bill-runs/{id}`. */
+export interface BillRunView {
+  billRunId: string;
+  asOf: string;
+  status: 'running' | 'finished' | 'failed' | 'interrupted';
+  startedAt: string;
+  finishedAt: string | null;
+  progress: { contracts: number; issued: number; failed: number };
+  failed?: BillRunAnswer['failed'];
+  overdue?: BillRunAnswer['overdue'];
+  overdueFailed?: BillRunAnswer['overdueFailed'];
+  error?: string;
+  documents: string;
 }
 
 /** The failures `GET /v1/admin/run-failures?run=<run>&status=<status>` lists. */

@@ -68,6 +68,22 @@ interface RunAnswer {
   failed: { contractId: string }[];
 }
 
+/** A bill run started (202) and followed until it has ended. */
+async function billRunOf(asOf: string): Promise<RunAnswer & { status: string }> {
+  const started = await call<{ billRunId: string }>('invoicing', 'POST', '/v1/bill-runs', { asOf });
+  expect(started.status).toBe(202);
+  for (let polls = 0; polls < 1200; polls++) {
+    const run = await call<RunAnswer & { status: string }>(
+      'invoicing',
+      'GET',
+      `/v1/bill-runs/${started.body.billRunId}`,
+    );
+    if (run.body.status !== 'running') return run.body;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`bill run ${asOf} still running after 2 minutes`);
+}
+
 const file = JSON.parse(
   readFileSync(
     join(__dirname, '..', '..', '..', '..', 'libs', 'billing', 'test', 'billing-vectors.json'),
@@ -296,9 +312,9 @@ describe('the conformance vectors through the signed deal webhook and the runnin
       const contract = await call<ContractAnswer>('subscriptions', 'GET', `/v1/contracts/${contractId}`);
       await invoicingHas(contractId, contract.body.version);
 
-      const billRun = await call<RunAnswer>('invoicing', 'POST', '/v1/bill-runs', { asOf: vector.asOf });
-      expect(billRun.status).toBe(200);
-      expect(billRun.body.failed.filter((failure) => failure.contractId === contractId)).toEqual([]);
+      const billRun = await billRunOf(vector.asOf);
+      expect(billRun.status).toBe('finished');
+      expect(billRun.failed.filter((failure) => failure.contractId === contractId)).toEqual([]);
 
       expect((await issuedLines(contractId)).sort(order)).toEqual([...vector.documentLines].sort(order));
     },

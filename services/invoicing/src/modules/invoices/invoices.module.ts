@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { BillRunsHttpController } from './api/bill-runs.http.controller';
 import { DocumentPdfHttpController } from './api/document-pdf.http.controller';
 import { DocumentsHttpController } from './api/documents.http.controller';
 import { PaymentsHttpController } from './api/payments.http.controller';
 import { BillContractWhenSubscriptionChangedConsumer } from './consumers/bill-contract-when-subscription-changed.consumer';
+import { BillRunRepository } from './infra/bill-run.repository';
 import { InvoicingRepository } from './infra/invoicing.repository';
 import { SettlementRepository } from './infra/settlement.repository';
 import { taxRatesProvider } from './infra/tax-rates.provider';
@@ -19,9 +21,11 @@ import { RunBillRunHandler } from './usecases/run-bill-run/run-bill-run.handler'
     DocumentsHttpController,
     PaymentsHttpController,
     DocumentPdfHttpController,
+    BillRunsHttpController,
   ],
   providers: [
     InvoicingRepository,
+    BillRunRepository,
     SettlementRepository,
     taxRatesProvider,
     IssueDueDocumentsHandler,

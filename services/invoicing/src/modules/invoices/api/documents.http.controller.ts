@@ -1,21 +1,8 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  UseFilters,
-} from '@nestjs/common';
-import { CalendarDate } from '@o2c/billing';
+import { Controller, Get, Param, ParseUUIDPipe, Query, UseFilters } from '@nestjs/common';
 import { AdminOnly } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { InvoicingError, InvoicingErrorCode } from '../domain/invoicing.errors';
 import { amountDue } from '../domain/settlement';
-import { RunBillRunHandler } from '../usecases/run-bill-run/run-bill-run.handler';
-import { BillRunRequestDto } from './bill-run.request.dto';
 import { InvoicingErrorFilter } from './invoicing-error.filter';
 import { ListDocumentsRequestDto } from './list-documents.request.dto';
 
@@ -52,15 +39,12 @@ function present(row: DocumentRow) {
   };
 }
 
-/** Issued invoices and credit notes, newest first, and the bill run for any date. */
+/** Issued invoices and credit notes, newest first. */
 @Controller()
 @AdminOnly()
 @UseFilters(InvoicingErrorFilter)
 export class DocumentsHttpController {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly billRuns: RunBillRunHandler,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   @Get('v1/invoices')
   listInvoices(@Query() query: ListDocumentsRequestDto) {
@@ -80,13 +64,6 @@ export class DocumentsHttpController {
   @Get('v1/credit-notes/:id')
   getCreditNote(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.one('credit_note', id);
-  }
-
-  /** Issues what is due on or before `asOf`; the daily job runs it for today. */
-  @Post('v1/bill-runs')
-  @HttpCode(200)
-  async runBill(@Body() body: BillRunRequestDto) {
-    return this.billRuns.execute(CalendarDate.parse(body.asOf));
   }
 
   private async one(kind: Kind, id: string) {

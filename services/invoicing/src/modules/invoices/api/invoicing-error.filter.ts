@@ -6,6 +6,7 @@ import { InvoicingError, InvoicingErrorCode } from '../domain/invoicing.errors';
 export const INVOICING_PROBLEMS: Readonly<Record<InvoicingErrorCode, CodeProblem>> = {
   [InvoicingErrorCode.InvoiceNotFound]: { status: HttpStatus.NOT_FOUND, title: 'Invoice not found' },
   [InvoicingErrorCode.CreditNoteNotFound]: { status: HttpStatus.NOT_FOUND, title: 'Credit note not found' },
+  [InvoicingErrorCode.BillRunNotFound]: { status: HttpStatus.NOT_FOUND, title: 'Bill run not found' },
   [InvoicingErrorCode.IdempotencyKeyReused]: {
     status: HttpStatus.CONFLICT,
     title: 'Idempotency key already used for another payment',

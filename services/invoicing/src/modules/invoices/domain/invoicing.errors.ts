@@ -2,6 +2,7 @@
 export enum InvoicingErrorCode {
   InvoiceNotFound = 'INVOICING.INVOICE_NOT_FOUND',
   CreditNoteNotFound = 'INVOICING.CREDIT_NOTE_NOT_FOUND',
+  BillRunNotFound = 'INVOICING.BILL_RUN_NOT_FOUND',
   IdempotencyKeyReused = 'INVOICING.IDEMPOTENCY_KEY_REUSED',
   PaymentCurrencyMismatch = 'INVOICING.PAYMENT_CURRENCY_MISMATCH',
   Overpayment = 'INVOICING.OVERPAYMENT',

@@ -30,6 +30,15 @@ export class InvoicingRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`contract:${contractId}`]);
   }
 
+  /** Locks the contract as `lockContract` does, if no other transaction holds it; false when one does. */
+  async tryLockContract(manager: EntityManager, contractId: string): Promise<boolean> {
+    const [row] = await manager.query<{ locked: boolean }[]>(
+      `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked`,
+      [`contract:${contractId}`],
+    );
+    return row!.locked;
+  }
+
   async versions(manager: EntityManager, contractId: string): Promise<StoredContractVersion[]> {
     const rows = await manager.query<
       { version: number; event_type: SubscriptionEventType; event_data: SubscriptionEventData }[]
@@ -168,22 +177,25 @@ export class InvoicingRepository {
   }
 
   /**
-   * Up to `limit` contracts for a bill run: those with a document due on or before `asOf` and those of `retry`
-   * (their last bill run failed) whether due or not, except those of `skip` (tried by this run already).
+   * Up to `limit` contracts with a document due on or before `asOf`, in key order (due date, contract id), after
+   * the contract `after`: a run reads them page by page on an index, whatever their number.
    */
-  async contractsForBillRun(
+  async dueContracts(
     manager: EntityManager,
     asOf: string,
-    contracts: { retry: readonly string[]; skip: readonly string[] },
     limit: number,
-  ): Promise<string[]> {
-    const rows = await manager.query<{ contract_id: string }[]>(
-      `SELECT contract_id FROM billed_contract
-        WHERE (next_document_date <= $1::date OR contract_id = ANY($2::text[]))
-          AND NOT (contract_id = ANY($3::text[]))
-        ORDER BY next_document_date, contract_id LIMIT $4`,
-      [asOf, contracts.retry, contracts.skip, limit],
+    after?: { date: string; contractId: string },
+  ): Promise<{ date: string; contractId: string }[]> {
+    const rows = await manager.query<{ contract_id: string; date: string }[]>(
+      after === undefined
+        ? `SELECT contract_id, to_char(next_document_date, 'YYYY-MM-DD') AS date FROM billed_contract
+            WHERE next_document_date <= $1::date
+            ORDER BY next_document_date, contract_id LIMIT $2`
+        : `SELECT contract_id, to_char(next_document_date, 'YYYY-MM-DD') AS date FROM billed_contract
+            WHERE next_document_date <= $1::date AND (next_document_date, contract_id) > ($3::date, $4::text)
+            ORDER BY next_document_date, contract_id LIMIT $2`,
+      after === undefined ? [asOf, limit] : [asOf, limit, after.date, after.contractId],
     );
-    return rows.map((row) => row.contract_id);
+    return rows.map((row) => ({ date: row.date, contractId: row.contract_id }));
   }
 }

@@ -21,7 +21,8 @@ export class BillRunJob extends PeriodicJob {
     return {
       job: 'bill-run',
       billRunId: run.billRunId,
-      issued: run.issued.length,
+      contracts: run.contracts,
+      issued: run.issued,
       failed: run.failed.length,
       overdue: run.overdue.length,
       overdueFailed: run.overdueFailed.length,

@@ -1,96 +1,182 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { type CalendarDate } from '@o2c/billing';
 import { CLOCK, type Clock } from '@o2c/contracts';
-import { type ItemFailure, RunFailures } from '@o2c/platform';
+import { RunFailures } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { type BillRunOutcome } from '../../domain/bill-run';
+import { BillRunRepository } from '../../infra/bill-run.repository';
 import { InvoicingRepository } from '../../infra/invoicing.repository';
-import {
-  type IssuedDocument,
-  IssueDueDocumentsHandler,
-} from '../issue-due-documents/issue-due-documents.handler';
-import {
-  MarkOverdueInvoicesHandler,
-  type OverdueInvoice,
-  type OverdueRun,
-} from '../mark-overdue-invoices/mark-overdue-invoices.handler';
+import { IssueDueDocumentsHandler } from '../issue-due-documents/issue-due-documents.handler';
+import { MarkOverdueInvoicesHandler } from '../mark-overdue-invoices/mark-overdue-invoices.handler';
 
-const BATCH = 100;
+/**
+ * Contracts billed in one transaction, each in a savepoint of its own. One commit per chunk instead of one per
+ * contract; at most 64 subtransactions keep every PostgreSQL snapshot cheap meanwhile. The chunk holds the
+ * numbering row of what it issues until it commits, so the consumer's issuing waits for at most one chunk.
+ */
+const CHUNK = 50;
 
 /** The run's name in its failures (`GET /v1/admin/run-failures?run=bill-run`). */
 export const BILL_RUN = 'bill-run';
 
-export interface BillRun {
+/** What a run did: its counts and what it set aside (the documents are listed by run, page by page). */
+export interface BillRunSummary extends BillRunOutcome {
   billRunId: string;
   asOf: string;
-  issued: IssuedDocument[];
-  /** Contracts whose documents could not be issued, with the reason; the others are billed regardless. */
-  failed: ({ contractId: string } & ItemFailure)[];
-  /** Invoices this run found unsettled after their due date (each is reported by one run only). */
-  overdue: OverdueInvoice[];
-  /** Invoices found overdue that could not be marked, with the reason; the others are marked regardless. */
-  overdueFailed: OverdueRun['failed'];
+  /** Contracts tried: due ones and those whose last run failed. */
+  contracts: number;
+  /** Documents issued. */
+  issued: number;
 }
 
 /**
- * Issues every document due on or before `asOf`, contract by contract, each in its own transaction, then marks
- * the invoices due before `asOf` and still unsettled overdue. Idempotent
- * (a second run for the same date issues nothing), safe to run on several instances at once (a contract is
- * locked while it is billed) and to resume after a crash (what was committed stays issued; the rest is
- * picked up by the next run). A contract that fails is recorded with its reason and skipped for the rest of
- * the run; the next run tries it again (even if nothing is due for it any more, so that its failure is
- * resolved once it goes through).
+ * Issues every document due on or before `asOf`, then marks the invoices due before `asOf` and still unsettled
+ * overdue. Contracts are read in key order (due date, contract id) in chunks: the run's memory and each query's
+ * cost stay the same for a hundred or a million contracts. A contract another transaction is billing at that
+ * moment is left for the end of the run, then billed on its own. A contract that fails is recorded with its
+ * reason and set aside; the next run tries it again (even if nothing is due for it any more, so that its
+ * failure is resolved once it goes through).
+ *
+ * Idempotent (a second run for the same date issues nothing), safe on several instances at once (a contract is
+ * locked while it is billed, a document key is issued once) and after a crash (what a chunk committed stays
+ * issued; the rest is picked up by the next run). Progress is committed with each chunk.
  */
 @Injectable()
-export class RunBillRunHandler {
+export class RunBillRunHandler implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(RunBillRunHandler.name);
+  private readonly running = new Set<Promise<unknown>>();
+  private stopping = false;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly repository: InvoicingRepository,
+    private readonly billRuns: BillRunRepository,
     private readonly issue: IssueDueDocumentsHandler,
     private readonly markOverdue: MarkOverdueInvoicesHandler,
     private readonly failures: RunFailures,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute(asOf: CalendarDate): Promise<BillRun> {
-    const run: BillRun = {
-      billRunId: uuidv7(),
+  /** Starts a run in the background; its progress and outcome are on `bill_run` (`GET /v1/bill-runs/{id}`). */
+  async start(asOf: CalendarDate): Promise<string> {
+    const billRunId = await this.open(asOf);
+    const run = this.run(billRunId, asOf)
+      .catch((error: unknown) =>
+        this.logger.error({ msg: 'bill run stopped on an error', billRunId, err: error }),
+      )
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+    return billRunId;
+  }
+
+  /** A whole run, waited for (the daily job). */
+  async execute(asOf: CalendarDate): Promise<BillRunSummary> {
+    return this.run(await this.open(asOf), asOf);
+  }
+
+  /** A shutdown lets the chunk in flight commit, then stops: the run shows as interrupted, the next one goes on. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.running]);
+  }
+
+  private async open(asOf: CalendarDate): Promise<string> {
+    const billRunId = uuidv7();
+    await this.billRuns.start(this.dataSource.manager, billRunId, asOf.toString(), this.clock.now());
+    return billRunId;
+  }
+
+  private async run(billRunId: string, asOf: CalendarDate): Promise<BillRunSummary> {
+    const summary: BillRunSummary = {
+      billRunId,
       asOf: asOf.toString(),
-      issued: [],
+      contracts: 0,
+      issued: 0,
       failed: [],
       overdue: [],
       overdueFailed: [],
     };
-    await this.dataSource.query(`INSERT INTO bill_run (bill_run_id, as_of, started_at) VALUES ($1, $2, $3)`, [
-      run.billRunId,
-      run.asOf,
-      this.clock.now().toISOString(),
-    ]);
-    const { manager } = this.dataSource;
-    const retry = await this.failures.openItems(manager, BILL_RUN);
-    const seen: string[] = [];
-    for (;;) {
-      const due = await this.repository.contractsForBillRun(manager, run.asOf, { retry, skip: seen }, BATCH);
-      if (due.length === 0) break;
-      for (const contractId of due) {
-        seen.push(contractId);
-        // Not in a batch transaction: a contract's numbers stay locked until its transaction ends.
-        const item = { run: BILL_RUN, itemId: contractId, contractId, asOf: run.asOf };
-        const outcome = await this.failures.attempt(manager, item, (contractManager) =>
-          this.issue.execute(contractManager, contractId, asOf, run.billRunId),
-        );
-        if (outcome.ok) run.issued.push(...outcome.value);
-        else run.failed.push({ contractId, ...outcome.failure });
+    try {
+      const { manager } = this.dataSource;
+      const retry = await this.failures.openItems(manager, BILL_RUN);
+      const deferred: string[] = [];
+      for (let i = 0; i < retry.length && !this.stopping; i += CHUNK) {
+        await this.chunk(summary, asOf, retry.slice(i, i + CHUNK), deferred);
       }
+      const retried = new Set(retry);
+      let after: { date: string; contractId: string } | undefined;
+      while (!this.stopping) {
+        const due = await this.repository.dueContracts(manager, summary.asOf, CHUNK, after);
+        if (due.length === 0) break;
+        after = due.at(-1)!;
+        const fresh = due.map((d) => d.contractId).filter((id) => !retried.has(id));
+        if (fresh.length > 0) await this.chunk(summary, asOf, fresh, deferred);
+      }
+      // Those another transaction held: one at a time, waiting for the lock, holding no numbers meanwhile.
+      for (const contractId of deferred) {
+        if (this.stopping) break;
+        await this.chunk(summary, asOf, [contractId], [], { wait: true });
+      }
+      if (this.stopping) return summary;
+      // After issuing, so that what this run issued already past its due date is found too.
+      const overdue = await this.markOverdue.execute(asOf);
+      summary.overdue = overdue.marked;
+      summary.overdueFailed = overdue.failed;
+      await this.billRuns.finish(manager, billRunId, this.outcomeOf(summary), this.clock.now());
+      return summary;
+    } catch (error) {
+      summary.error = error instanceof Error ? error.message : String(error);
+      await this.billRuns.finish(
+        this.dataSource.manager,
+        billRunId,
+        this.outcomeOf(summary),
+        this.clock.now(),
+      );
+      throw error;
     }
-    // After issuing, so that what this run issued already past its due date is found too.
-    const overdue = await this.markOverdue.execute(asOf);
-    run.overdue = overdue.marked;
-    run.overdueFailed = overdue.failed;
-    await this.dataSource.query(
-      `UPDATE bill_run SET finished_at = $2, issued = $3, overdue = $4 WHERE bill_run_id = $1`,
-      [run.billRunId, this.clock.now().toISOString(), run.issued.length, run.overdue.length],
-    );
-    return run;
+  }
+
+  /** Bills `contractIds` in one transaction, each on its own; a contract locked elsewhere goes to `deferred`. */
+  private async chunk(
+    summary: BillRunSummary,
+    asOf: CalendarDate,
+    contractIds: readonly string[],
+    deferred: string[],
+    options: { wait?: boolean } = {},
+  ): Promise<void> {
+    const counted = await this.dataSource.transaction(async (manager) => {
+      const counts = { contracts: 0, issued: 0, failed: 0 };
+      const failed: BillRunSummary['failed'] = [];
+      for (const contractId of contractIds) {
+        if (!options.wait && !(await this.repository.tryLockContract(manager, contractId))) {
+          deferred.push(contractId);
+          continue;
+        }
+        counts.contracts++;
+        const item = { run: BILL_RUN, itemId: contractId, contractId, asOf: summary.asOf };
+        const outcome = await this.failures.attempt(manager, item, (contractManager) =>
+          this.issue.execute(contractManager, contractId, asOf, summary.billRunId),
+        );
+        if (outcome.ok) counts.issued += outcome.value.length;
+        else failed.push({ contractId, ...outcome.failure });
+      }
+      counts.failed = failed.length;
+      await this.billRuns.progress(manager, summary.billRunId, counts, this.clock.now());
+      return { counts, failed };
+    });
+    // Counted once the chunk is committed.
+    summary.contracts += counted.counts.contracts;
+    summary.issued += counted.counts.issued;
+    summary.failed.push(...counted.failed);
+  }
+
+  private outcomeOf(summary: BillRunSummary): BillRunOutcome {
+    return {
+      failed: summary.failed,
+      overdue: summary.overdue,
+      overdueFailed: summary.overdueFailed,
+      ...(summary.error === undefined ? {} : { error: summary.error }),
+    };
   }
 }
