@@ -12,7 +12,11 @@ export function listSetting(value: string | undefined): string[] {
   return value.split(',').map((entry) => entry.trim());
 }
 
-const TYPE_SETTINGS = ['SALESFORCE_TYPE_NEW', 'SALESFORCE_TYPE_RENEWAL', 'SALESFORCE_TYPE_AMENDMENT'] as const;
+const TYPE_SETTINGS = [
+  'SALESFORCE_TYPE_NEW',
+  'SALESFORCE_TYPE_RENEWAL',
+  'SALESFORCE_TYPE_AMENDMENT',
+] as const;
 
 /** A comma-separated list of Salesforce `Type` picklist values: no empty entry, none in another such list. */
 function IsTypeList(options?: ValidationOptions): PropertyDecorator {

@@ -107,7 +107,8 @@ function billingStart(
   problems: CrmProblems,
 ): { date: string; path: string } | undefined {
   const typeText = optionalText(p, 'hs_billing_start_delay_type', path, problems);
-  const type = typeText === undefined ? undefined : (HUBSPOT_START_DELAYS as Record<string, string>)[typeText];
+  const type =
+    typeText === undefined ? undefined : (HUBSPOT_START_DELAYS as Record<string, string>)[typeText];
   const startPath = at(path, 'hs_recurring_billing_start_date');
   if (typeText !== undefined && type === undefined && typeText !== 'hs_recurring_billing_start_date') {
     return problems.unmappable(

@@ -204,7 +204,8 @@ function mapKind(
       `"${type}" is an amendment (SALESFORCE_TYPE_AMENDMENT); amendments are not mapped from Salesforce: ${AMENDMENT_REASON}`,
     );
   }
-  const listed = (list: readonly string[]) => (list.length === 0 ? 'none' : list.map((t) => `"${t}"`).join(', '));
+  const listed = (list: readonly string[]) =>
+    list.length === 0 ? 'none' : list.map((t) => `"${t}"`).join(', ');
   return problems.unmappable(
     at(path, 'Type'),
     `"${type}" is not a Type this service is configured for: add it to SALESFORCE_TYPE_NEW if such an ` +

@@ -40,9 +40,11 @@ export class StandardWebhookVerifier {
    * signature matches, is not JSON; else a 401 saying what is missing or wrong.
    */
   verify(request: SignedRequest): void {
-    if (request.is('application/json') === false) {
+    const contentType = request.header('content-type');
+    const mediaType = contentType?.split(';')[0]!.trim().toLowerCase();
+    if (mediaType !== undefined && mediaType !== '' && mediaType !== 'application/json') {
       this.invalidBody(
-        `must be JSON sent with Content-Type: application/json; it was sent as ${request.header('content-type')}`,
+        `must be JSON sent with Content-Type: application/json; it was sent as ${contentType}`,
       );
     }
     const headers = {
