@@ -1,5 +1,5 @@
 import { Controller, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
 import { DealsErrorFilter } from '../../deals/api/deals-error.filter';
 import { ApiCrmWebhookResponses } from '../shared/crm-webhook.openapi';
@@ -8,6 +8,7 @@ import { mapHubSpotDeal } from './hubspot-deal.mapper';
 import { HubSpotSignatureGuard } from './hubspot-signature.guard';
 
 /** Where HubSpot (a workflow or an app of ours) pushes a closed-won deal with its line items and companies. */
+@ApiTags('webhooks')
 @UseFilters(DealsErrorFilter)
 @Controller('v1/webhooks/hubspot/deals')
 export class HubSpotDealHttpController {

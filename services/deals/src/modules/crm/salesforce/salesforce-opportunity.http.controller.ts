@@ -1,5 +1,5 @@
 import { Controller, Inject, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
 import { DealsErrorFilter } from '../../deals/api/deals-error.filter';
 import { CRM_ENV, type CrmEnv, salesforceMappingOptions } from '../config/crm-env.schema';
@@ -10,6 +10,7 @@ import { mapSalesforceOpportunity } from './salesforce-opportunity.mapper';
 import { SalesforceSignatureGuard } from './salesforce-signature.guard';
 
 /** Where a Salesforce Apex callout pushes a closed-won Opportunity with its line items (CPQ). */
+@ApiTags('webhooks')
 @UseFilters(DealsErrorFilter)
 @Controller('v1/webhooks/salesforce/opportunities')
 export class SalesforceOpportunityHttpController {

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiResponse } from '@nestjs/swagger';
 import { DealWebhookReply } from '../../deals/api/deal-webhook.response.dto';
 import { ApiProblems, NotBillableProblemResponse } from '../../deals/api/problem.response.dto';
 
@@ -9,7 +9,6 @@ import { ApiProblems, NotBillableProblemResponse } from '../../deals/api/problem
  */
 export function ApiCrmWebhookResponses(): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ApiTags('webhooks'),
     ApiResponse({
       status: 202,
       type: DealWebhookReply,
