@@ -1,5 +1,6 @@
 import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { CLOCK } from '@o2c/contracts';
 import { ProblemDetailsFilter, validationPipe } from '@o2c/platform';
 import { randomBytes } from 'node:crypto';
@@ -166,5 +167,71 @@ describe('POST /v1/webhooks/salesforce/opportunities', () => {
       )
       .send(body);
     expect(response.status).toBe(401);
+  });
+});
+
+describe('the CRM webhooks in the OpenAPI document', () => {
+  it('are described under "webhooks" with their signature headers, body and every answer', () => {
+    const document = SwaggerModule.createDocument(
+      sut,
+      new DocumentBuilder().setOpenAPIVersion('3.1.0').build(),
+    );
+    const operations = Object.entries(document.paths).map(([path, item]) => {
+      const op = item.post!;
+      return [
+        path,
+        op.tags,
+        Object.keys(op.responses).sort().join(' '),
+        (op.parameters as { in: string; name: string }[]).map((p) => `${p.in} ${p.name}`).sort(),
+        Boolean(op.summary && op.requestBody),
+      ];
+    });
+    expect(operations.sort()).toEqual([
+      [
+        '/v1/webhooks/hubspot/deals',
+        ['webhooks'],
+        '200 202 400 401 413 422 503',
+        ['header X-HubSpot-Request-Timestamp', 'header X-HubSpot-Signature-v3'],
+        true,
+      ],
+      [
+        '/v1/webhooks/salesforce/opportunities',
+        ['webhooks'],
+        '200 202 400 401 413 422 503',
+        ['header webhook-id', 'header webhook-signature', 'header webhook-timestamp'],
+        true,
+      ],
+    ]);
+  });
+});
+
+describe('a body that is not JSON', () => {
+  it('is a 400 naming the body at the Salesforce webhook, signed or not, and reaches no intake', async () => {
+    const form = 'Id=006Ax00000Q1abcIAB&StageName=Closed+Won';
+    const at = new Date();
+    const signed = await request(sut.getHttpServer() as Parameters<typeof request>[0])
+      .post('/v1/webhooks/salesforce/opportunities')
+      .set('content-type', 'application/x-www-form-urlencoded')
+      .set('webhook-id', 'msg_form')
+      .set('webhook-timestamp', String(Math.floor(at.getTime() / 1000)))
+      .set('webhook-signature', new Webhook(SALESFORCE_SECRET).sign('msg_form', at, form))
+      .send(form);
+    expect(signed.status).toBe(400);
+    expect(JSON.parse(signed.text)).toMatchObject({
+      status: 400,
+      code: 'DEALS.CRM_PAYLOAD_INVALID',
+      errors: [{ path: 'body' }],
+    });
+    // Sent as JSON, cut short: the body parser refuses it before the signature is checked.
+    const truncated = '{"attributes":{"type":"Opportunity"},"Id":"006Ax';
+    const cut = await postSalesforce(truncated);
+    expect(cut.status).toBe(400);
+    expect(execute).not.toHaveBeenCalled();
+  });
+
+  it('is a 400 at the HubSpot webhook', async () => {
+    const response = await postHubSpot('{"deal":');
+    expect(response.status).toBe(400);
+    expect(execute).not.toHaveBeenCalled();
   });
 });

@@ -1,5 +1,6 @@
 import { InvalidConfigurationError } from '@o2c/platform';
-import { crmEnvFrom } from './crm-env.schema';
+import { DEFAULT_SALESFORCE_MAPPING } from '../salesforce/salesforce-opportunity.mapper';
+import { crmEnvFrom, salesforceMappingOptions } from './crm-env.schema';
 
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {
@@ -49,6 +50,47 @@ describe(crmEnvFrom.name, () => {
     ]);
     expect(problemsOf({ HUBSPOT_CLIENT_SECRETS: 'secret' })).toEqual([
       'HUBSPOT_WEBHOOK_BASE_URL must be the public URL HubSpot posts to without the /v1/... path of the service and without a trailing slash (https://o2c.example.com)',
+    ]);
+  });
+
+  it("maps Salesforce with today's Types and no default currency when nothing is set", () => {
+    expect(salesforceMappingOptions(crmEnvFrom({}))).toEqual(DEFAULT_SALESFORCE_MAPPING);
+  });
+
+  it("reads a single-currency org's currency and the Type lists, comma-separated and trimmed", () => {
+    const sut = crmEnvFrom({
+      SALESFORCE_DEFAULT_CURRENCY: 'USD',
+      SALESFORCE_TYPE_NEW: 'New Customer, Wholesale Numbers',
+      SALESFORCE_TYPE_RENEWAL: 'Existing Customer - Renewal',
+      SALESFORCE_TYPE_AMENDMENT: 'Existing Customer - Upgrade,Existing Customer - Downgrade',
+    });
+    expect(salesforceMappingOptions(sut)).toEqual({
+      defaultCurrency: 'USD',
+      types: {
+        new: ['New Customer', 'Wholesale Numbers'],
+        renewal: ['Existing Customer - Renewal'],
+        amendment: ['Existing Customer - Upgrade', 'Existing Customer - Downgrade'],
+      },
+    });
+    // Empty: no Type is new, only an Opportunity without one.
+    expect(salesforceMappingOptions(crmEnvFrom({ SALESFORCE_TYPE_NEW: '' })).types.new).toEqual([]);
+  });
+
+  it('names a bad currency, an empty Type and a Type in two lists', () => {
+    expect(
+      problemsOf({
+        SALESFORCE_DEFAULT_CURRENCY: 'usd',
+        SALESFORCE_TYPE_NEW: 'New Customer,,Wholesale',
+        SALESFORCE_TYPE_RENEWAL: 'Renewal',
+      }),
+    ).toEqual([
+      'SALESFORCE_DEFAULT_CURRENCY must be an ISO 4217 currency code in upper case (EUR, USD)',
+      'SALESFORCE_TYPE_NEW must be Salesforce Type values separated by commas, without an empty one, and none of them also in SALESFORCE_TYPE_RENEWAL or SALESFORCE_TYPE_AMENDMENT',
+    ]);
+    expect(problemsOf({ SALESFORCE_DEFAULT_CURRENCY: 'XYZ' })).toHaveLength(1);
+    expect(problemsOf({ SALESFORCE_TYPE_RENEWAL: 'Renewal', SALESFORCE_TYPE_AMENDMENT: 'renewal' })).toEqual([
+      'SALESFORCE_TYPE_RENEWAL must be Salesforce Type values separated by commas, without an empty one, and none of them also in SALESFORCE_TYPE_NEW or SALESFORCE_TYPE_AMENDMENT',
+      'SALESFORCE_TYPE_AMENDMENT must be Salesforce Type values separated by commas, without an empty one, and none of them also in SALESFORCE_TYPE_NEW or SALESFORCE_TYPE_RENEWAL',
     ]);
   });
 });

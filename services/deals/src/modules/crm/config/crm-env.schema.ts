@@ -1,5 +1,48 @@
+import { isKnownCurrency } from '@o2c/money';
 import { validateEnv } from '@o2c/platform';
-import { IsOptional, Matches, ValidateIf } from 'class-validator';
+import { type SalesforceMappingOptions } from '../salesforce/salesforce-opportunity.mapper';
+import { IsOptional, Matches, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+
+/** The Salesforce `Type` values that mean a new contract when SALESFORCE_TYPE_NEW is not set. */
+export const DEFAULT_SALESFORCE_NEW_TYPES = 'New Customer,New Business';
+
+/** The entries of a comma-separated list setting, trimmed; an empty or blank setting is an empty list. */
+export function listSetting(value: string | undefined): string[] {
+  if (value === undefined || value.trim() === '') return [];
+  return value.split(',').map((entry) => entry.trim());
+}
+
+const TYPE_SETTINGS = [
+  'SALESFORCE_TYPE_NEW',
+  'SALESFORCE_TYPE_RENEWAL',
+  'SALESFORCE_TYPE_AMENDMENT',
+] as const;
+
+/** A comma-separated list of Salesforce `Type` picklist values: no empty entry, none in another such list. */
+function IsTypeList(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isSalesforceTypeList',
+      validator: {
+        validate: (value: unknown, args) => {
+          if (value === undefined) return true;
+          if (typeof value !== 'string') return false;
+          const entries = listSetting(value);
+          if (entries.some((entry) => entry === '')) return false;
+          const env = args?.object as Partial<Record<(typeof TYPE_SETTINGS)[number], string>>;
+          const others = TYPE_SETTINGS.filter((name) => name !== args?.property).flatMap((name) =>
+            listSetting(env[name]).map((entry) => entry.toLowerCase()),
+          );
+          return !entries.some((entry) => others.includes(entry.toLowerCase()));
+        },
+        defaultMessage: (args) =>
+          `${args?.property} must be Salesforce Type values separated by commas, without an empty one, ` +
+          `and none of them also in ${TYPE_SETTINGS.filter((name) => name !== args?.property).join(' or ')}`,
+      },
+    },
+    options,
+  );
+}
 
 /** Injection token of the CRM adapters' validated settings (`CrmEnv`). */
 export const CRM_ENV = Symbol('CRM_ENV');
@@ -34,6 +77,40 @@ export class CrmEnv {
     message: 'SALESFORCE_WEBHOOK_SECRETS must be whsec_<base64> secrets separated by single spaces',
   })
   SALESFORCE_WEBHOOK_SECRETS?: string;
+
+  /**
+   * The org's currency (ISO 4217), for an Opportunity without `CurrencyIsoCode`: the field exists only
+   * in orgs with multi-currency on. Unset: such an Opportunity is refused (400) naming the field.
+   */
+  @IsOptional()
+  @ValidateBy({
+    name: 'isKnownCurrency',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && /^[A-Z]{3}$/.test(value) && isKnownCurrency(value),
+      defaultMessage: () =>
+        'SALESFORCE_DEFAULT_CURRENCY must be an ISO 4217 currency code in upper case (EUR, USD)',
+    },
+  })
+  SALESFORCE_DEFAULT_CURRENCY?: string;
+
+  /** Opportunity `Type` values (comma-separated, any case) that make a new contract; an unset Type does too. */
+  @IsOptional()
+  @IsTypeList()
+  SALESFORCE_TYPE_NEW?: string = DEFAULT_SALESFORCE_NEW_TYPES;
+
+  /**
+   * Opportunity `Type` values that make a renewal of the contract of `O2C_Renews_Opportunity__c` (a CPQ
+   * renewal, `SBQQ__RenewedContract__c`, is one whatever its Type). None by default.
+   */
+  @IsOptional()
+  @IsTypeList()
+  SALESFORCE_TYPE_RENEWAL?: string;
+
+  /** Opportunity `Type` values that are amendments: refused (422) with the reason, not as an unknown Type. None by default. */
+  @IsOptional()
+  @IsTypeList()
+  SALESFORCE_TYPE_AMENDMENT?: string;
 }
 
 /** The adapters' settings out of the service's validated settings, which carry every variable of the environment. */
@@ -43,5 +120,23 @@ export function crmEnvFrom(serviceEnv: object): CrmEnv {
     HUBSPOT_CLIENT_SECRETS: env.HUBSPOT_CLIENT_SECRETS,
     HUBSPOT_WEBHOOK_BASE_URL: env.HUBSPOT_WEBHOOK_BASE_URL,
     SALESFORCE_WEBHOOK_SECRETS: env.SALESFORCE_WEBHOOK_SECRETS,
+    SALESFORCE_DEFAULT_CURRENCY: env.SALESFORCE_DEFAULT_CURRENCY,
+    SALESFORCE_TYPE_NEW: env.SALESFORCE_TYPE_NEW,
+    SALESFORCE_TYPE_RENEWAL: env.SALESFORCE_TYPE_RENEWAL,
+    SALESFORCE_TYPE_AMENDMENT: env.SALESFORCE_TYPE_AMENDMENT,
   });
+}
+
+/** What the Salesforce mapping takes from the settings: the org's currency and its `Type` values. */
+export function salesforceMappingOptions(env: CrmEnv): SalesforceMappingOptions {
+  return {
+    ...(env.SALESFORCE_DEFAULT_CURRENCY !== undefined
+      ? { defaultCurrency: env.SALESFORCE_DEFAULT_CURRENCY }
+      : {}),
+    types: {
+      new: listSetting(env.SALESFORCE_TYPE_NEW ?? DEFAULT_SALESFORCE_NEW_TYPES),
+      renewal: listSetting(env.SALESFORCE_TYPE_RENEWAL),
+      amendment: listSetting(env.SALESFORCE_TYPE_AMENDMENT),
+    },
+  };
 }

@@ -250,4 +250,96 @@ describe(mapHubSpotDeal.name, () => {
       ]),
     );
   });
+
+  describe('a recurring line whose billing starts after a delay', () => {
+    const delayed = () => crmFixture('hubspot/closed-won-deal-with-delayed-start.json');
+
+    it('starts the contract the delay after the close date, with the lines and terms of a fixed start', () => {
+      const sut = mapped(delayed());
+      // Closed 2026-01-20 + 12 days: 2026-02-01, the fixed start of the sample.
+      const fixed = mapped(closedWon());
+      expect(sut.deal['terms']).toEqual(fixed.deal['terms']);
+      expect(sut.deal['lines']).toEqual(
+        (fixed.deal['lines'] as { id: string }[]).map((l) => ({ ...l, id: l.id.replace(/^310/, '311') })),
+      );
+      expect(toCanonicalDeal(sut).ok).toBe(true);
+    });
+
+    it('adds months to the close date, on the last day of a shorter month', () => {
+      const payload = delayed();
+      setAt(payload, 'deal.properties.closedate', '2026-01-31T18:30:00Z');
+      for (const i of [0, 2]) {
+        assignAt(payload, `lineItems[${i}].properties`, {
+          hs_billing_start_delay_type: 'hs_billing_start_delay_months',
+          hs_billing_start_delay_days: null,
+          hs_billing_start_delay_months: '1',
+        });
+      }
+      expect(mapped(payload).deal['terms']).toMatchObject({ startDate: '2026-02-28' });
+      // Epoch milliseconds, as HubSpot also writes closedate: 2026-01-31T00:00:00Z.
+      setAt(payload, 'deal.properties.closedate', '1769817600000');
+      expect(mapped(payload).deal['terms']).toMatchObject({ startDate: '2026-02-28' });
+    });
+
+    it('takes the delay that is set when hs_billing_start_delay_type is not sent', () => {
+      const payload = delayed();
+      for (const i of [0, 2]) setAt(payload, `lineItems[${i}].properties.hs_billing_start_delay_type`, null);
+      expect(mapped(payload).deal['terms']).toMatchObject({ startDate: '2026-02-01' });
+    });
+
+    it('refuses lines whose delays give different starts, naming the delay', () => {
+      const payload = delayed();
+      setAt(payload, 'lineItems[2].properties.hs_billing_start_delay_days', '0');
+      const sut = problemsOf(payload);
+      expect(sut.status).toBe(422);
+      expect(sut.problems).toEqual([
+        {
+          path: 'lineItems[2].properties.hs_billing_start_delay_days',
+          message:
+            'the billing start date is 2026-01-20 but lineItems[0].properties.hs_billing_start_delay_days is 2026-02-01: a contract has one billing start date',
+        },
+      ]);
+    });
+
+    it('answers 400 at the delay that is missing or not a whole number, and 422 for an unknown delay type', () => {
+      const payload = delayed();
+      setAt(payload, 'lineItems[0].properties.hs_billing_start_delay_days', null);
+      setAt(payload, 'lineItems[2].properties.hs_billing_start_delay_days', '1.5');
+      expect(problemsOf(payload)).toMatchObject({
+        status: 400,
+        problems: [
+          { path: 'lineItems[0].properties.hs_billing_start_delay_days', message: 'is required' },
+          {
+            path: 'lineItems[2].properties.hs_billing_start_delay_days',
+            message: '"1.5" is not a whole number',
+          },
+        ],
+      });
+
+      const weeks = delayed();
+      setAt(weeks, 'lineItems[0].properties.hs_billing_start_delay_type', 'hs_billing_start_delay_weeks');
+      expect(problemsOf(weeks)).toMatchObject({
+        status: 422,
+        problems: [{ path: 'lineItems[0].properties.hs_billing_start_delay_type' }],
+      });
+
+      const both = delayed();
+      setAt(both, 'lineItems[0].properties.hs_billing_start_delay_type', null);
+      setAt(both, 'lineItems[0].properties.hs_billing_start_delay_months', '1');
+      expect(problemsOf(both)).toMatchObject({
+        status: 400,
+        problems: [{ path: 'lineItems[0].properties.hs_billing_start_delay_type' }],
+      });
+
+      const none = delayed();
+      assignAt(none, 'lineItems[0].properties', {
+        hs_billing_start_delay_type: null,
+        hs_billing_start_delay_days: null,
+      });
+      expect(problemsOf(none)).toMatchObject({
+        status: 400,
+        problems: [{ path: 'lineItems[0].properties.hs_recurring_billing_start_date' }],
+      });
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { addDays, addMonths, CalendarDate } from '@o2c/billing';
 import { type BillingFrequency, type DealKind, type PricePeriod } from '@o2c/contracts';
 import { CrmProblems, mappingResult, type CrmMapping } from '../crm.errors';
 import { AgreedValue } from '../shared/agreed-value';
@@ -84,6 +85,71 @@ function termMonthsOf(text: string, path: string, problems: CrmProblems): number
   }
   const months = Number(match[1] ?? 0) * 12 + Number(match[2] ?? 0);
   return months > 0 ? months : problems.malformed(path, 'the term must be at least one month');
+}
+
+/** HubSpot's `hs_billing_start_delay_type` values: the name of the property that holds the delay. */
+export const HUBSPOT_START_DELAYS = {
+  hs_billing_start_delay_days: 'days',
+  hs_billing_start_delay_months: 'months',
+} as const;
+
+/**
+ * A recurring line's billing start: `hs_recurring_billing_start_date`, or, for a line whose billing
+ * starts after a delay ("Delayed start (days)" / "(months)" in HubSpot, which then leaves the start date
+ * empty), the deal's close date (its calendar day in UTC) plus `hs_billing_start_delay_days` days or
+ * `hs_billing_start_delay_months` months (the last day of a shorter month when the day is not in it).
+ * `hs_billing_start_delay_type` says which one; without it, whichever is set.
+ */
+function billingStart(
+  p: Fields,
+  path: string,
+  closedMillis: number | undefined,
+  problems: CrmProblems,
+): { date: string; path: string } | undefined {
+  const typeText = optionalText(p, 'hs_billing_start_delay_type', path, problems);
+  const type =
+    typeText === undefined ? undefined : (HUBSPOT_START_DELAYS as Record<string, string>)[typeText];
+  const startPath = at(path, 'hs_recurring_billing_start_date');
+  if (typeText !== undefined && type === undefined && typeText !== 'hs_recurring_billing_start_date') {
+    return problems.unmappable(
+      at(path, 'hs_billing_start_delay_type'),
+      `"${typeText}" is not supported; supported: ${Object.keys(HUBSPOT_START_DELAYS).join(', ')}, or a fixed ` +
+        'hs_recurring_billing_start_date',
+    );
+  }
+  const startText = optionalText(p, 'hs_recurring_billing_start_date', path, problems);
+  const delays = Object.keys(HUBSPOT_START_DELAYS).filter(
+    (key) => optionalText(p, key, path, problems) !== undefined,
+  );
+  const delayKey = type !== undefined ? `hs_billing_start_delay_${type}` : undefined;
+  if (delayKey === undefined && startText === undefined) {
+    if (delays.length === 0) {
+      return problems.malformed(
+        startPath,
+        'is required for a recurring line (or a delay: hs_billing_start_delay_days or hs_billing_start_delay_months)',
+      );
+    }
+    if (delays.length > 1) {
+      return problems.malformed(
+        at(path, 'hs_billing_start_delay_type'),
+        'is required when both hs_billing_start_delay_days and hs_billing_start_delay_months are set',
+      );
+    }
+  }
+  const key = delayKey ?? (startText === undefined ? delays[0] : undefined);
+  if (key === undefined) {
+    const date = startText === undefined ? undefined : calendarDateOf(startText);
+    if (date === undefined) return problems.malformed(startPath, `"${startText}" is not a date YYYY-MM-DD`);
+    return { date, path: startPath };
+  }
+  const delayPath = at(path, key);
+  const amount = wholeNumberAt(requiredText(p, key, path, problems), delayPath, problems);
+  if (amount === undefined || closedMillis === undefined) return undefined;
+  const limit = key === 'hs_billing_start_delay_days' ? 3653 : 120;
+  if (amount > limit) return problems.malformed(delayPath, `${amount} is more than ten years (${limit})`);
+  const closed = CalendarDate.parse(rfc3339(closedMillis).slice(0, 10));
+  const date = key === 'hs_billing_start_delay_days' ? addDays(closed, amount) : addMonths(closed, amount);
+  return { date: date.toString(), path: delayPath };
 }
 
 function decimalProperty(
@@ -312,15 +378,8 @@ export function mapHubSpotDeal(payload: unknown): CrmMapping {
         );
       }
       termMonths.offer(fromPeriod ?? fromMonths, at(path, 'hs_recurring_billing_period'));
-      const startText = requiredText(p, 'hs_recurring_billing_start_date', path, problems);
-      const start = startText === undefined ? undefined : calendarDateOf(startText);
-      if (startText !== undefined && start === undefined) {
-        problems.malformed(
-          at(path, 'hs_recurring_billing_start_date'),
-          `"${startText}" is not a date YYYY-MM-DD`,
-        );
-      }
-      startDate.offer(start, at(path, 'hs_recurring_billing_start_date'));
+      const start = billingStart(p, path, closedMillis, problems);
+      startDate.offer(start?.date, start?.path ?? at(path, 'hs_recurring_billing_start_date'));
     }
 
     let unitPrice: string | undefined;

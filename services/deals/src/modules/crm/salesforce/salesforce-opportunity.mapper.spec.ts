@@ -8,7 +8,11 @@ import {
 } from '../../../../test/fixtures/crm/crm-fixtures';
 import { toCanonicalDeal } from '../shared/canonical-deal';
 import { parseExactJson } from '../shared/exact-json';
-import { mapSalesforceOpportunity } from './salesforce-opportunity.mapper';
+import {
+  DEFAULT_SALESFORCE_MAPPING,
+  mapSalesforceOpportunity,
+  type SalesforceMappingOptions,
+} from './salesforce-opportunity.mapper';
 
 const closedWon = () => crmFixture('salesforce/closed-won-opportunity.json');
 const line = (i: number) => `OpportunityLineItems.records[${i}]`;
@@ -197,7 +201,8 @@ describe(mapSalesforceOpportunity.name, () => {
         },
         {
           path: 'Opportunity.Account.BillingCountry',
-          message: '"Atlantis" is neither an ISO 3166-1 alpha-2 code nor a country name in English',
+          message:
+            '"Atlantis" is neither an ISO 3166-1 alpha-2 code (DE) nor a country name this service knows (Germany, Deutschland)',
         },
       ]),
     );
@@ -236,5 +241,154 @@ describe(mapSalesforceOpportunity.name, () => {
         },
       ]),
     );
+  });
+
+  describe('a single-currency org (no CurrencyIsoCode) without State and Country picklists', () => {
+    const singleCurrency = () => crmFixture('salesforce/single-currency-opportunity.json');
+    const withCurrency = (defaultCurrency: string): SalesforceMappingOptions => ({
+      ...DEFAULT_SALESFORCE_MAPPING,
+      defaultCurrency,
+    });
+
+    it("takes the org's currency from SALESFORCE_DEFAULT_CURRENCY and the country from BillingCountry", () => {
+      const sut = mapSalesforceOpportunity(singleCurrency(), withCurrency('USD'));
+      if (!sut.ok) throw new Error(JSON.stringify(sut.problems));
+      expect(sut.body.deal).toMatchObject({
+        id: '006Ax00000Q2sglIAB',
+        currency: 'USD',
+        account: { id: '001Ax00000A2usaIAB', name: 'Acme Inc.', country: 'US' },
+      });
+      // The same lines and prices as the multi-currency sample: only the currency's source differs.
+      expect(sut.body.deal['lines']).toEqual(mapped(closedWon()).deal['lines']);
+      expect(toCanonicalDeal(sut.body).ok).toBe(true);
+    });
+
+    it('answers 400 naming CurrencyIsoCode and the setting when the currency is not configured', () => {
+      const sut = problemsOf(singleCurrency());
+      expect(sut.status).toBe(400);
+      expect(sut.problems).toEqual([
+        {
+          path: 'Opportunity.CurrencyIsoCode',
+          message:
+            'is required: a single-currency org has no CurrencyIsoCode, set SALESFORCE_DEFAULT_CURRENCY to its currency',
+        },
+      ]);
+    });
+
+    it("keeps an Opportunity's own CurrencyIsoCode over the default", () => {
+      const payload = singleCurrency();
+      setAt(payload, 'CurrencyIsoCode', 'EUR');
+      const sut = mapSalesforceOpportunity(payload, withCurrency('USD'));
+      expect(sut.ok && sut.body.deal['currency']).toBe('EUR');
+    });
+
+    it('maps a free-text BillingCountry as people write it, and names the field when it cannot', () => {
+      const countryOf = (text: string) => {
+        const payload = singleCurrency();
+        setAt(payload, 'Account.BillingCountry', text);
+        return mapSalesforceOpportunity(payload, withCurrency('USD'));
+      };
+      for (const [text, code] of [
+        ['United States', 'US'],
+        ['USA', 'US'],
+        ['U.S.A.', 'US'],
+        ['Germany', 'DE'],
+        ['Deutschland', 'DE'],
+        ['DE', 'DE'],
+        ['de', 'DE'],
+        ['United Kingdom', 'GB'],
+        ['UK', 'GB'],
+        ['Korea, Republic of', 'KR'],
+        ['The Netherlands', 'NL'],
+        ['Czech Republic', 'CZ'],
+        ['Österreich', 'AT'],
+      ] as const) {
+        const sut = countryOf(text);
+        expect([text, sut.ok && (sut.body.deal['account'] as { country: string }).country]).toEqual([
+          text,
+          code,
+        ]);
+      }
+      for (const text of ['Atlantis', 'XX', 'Europe']) {
+        const sut = countryOf(text);
+        expect(sut).toMatchObject({ ok: false, status: 400 });
+        expect(!sut.ok && sut.problems.map((p) => p.path)).toEqual(['Opportunity.Account.BillingCountry']);
+      }
+    });
+
+    it('answers 400 naming both country fields when neither is set', () => {
+      const payload = singleCurrency();
+      setAt(payload, 'Account.BillingCountry', null);
+      const sut = mapSalesforceOpportunity(payload, withCurrency('USD'));
+      expect(sut).toMatchObject({ ok: false, status: 400 });
+      expect(!sut.ok && sut.problems).toEqual([
+        {
+          path: 'Opportunity.Account.BillingCountryCode',
+          message:
+            'is required, or BillingCountry where State and Country/Territory Picklists are off: the country decides the tax',
+        },
+      ]);
+    });
+  });
+
+  describe('an org-defined Type', () => {
+    const wholesale = () => crmFixture('salesforce/custom-type-opportunity.json');
+    const types = (overrides: Partial<SalesforceMappingOptions['types']>): SalesforceMappingOptions => ({
+      types: { ...DEFAULT_SALESFORCE_MAPPING.types, ...overrides },
+    });
+
+    it('refuses a Type that is not configured with 422, naming the settings to change', () => {
+      const sut = problemsOf(wholesale());
+      expect(sut.status).toBe(422);
+      expect(sut.problems).toEqual([
+        {
+          path: 'Opportunity.Type',
+          message:
+            '"Wholesale Numbers" is not a Type this service is configured for: add it to SALESFORCE_TYPE_NEW if ' +
+            'such an opportunity starts a new contract (now "New Customer", "New Business"), to ' +
+            'SALESFORCE_TYPE_RENEWAL if it renews one (now none), or to SALESFORCE_TYPE_AMENDMENT if it ' +
+            'changes one (now none)',
+        },
+      ]);
+    });
+
+    it('maps it as a new deal once it is in SALESFORCE_TYPE_NEW, in any case', () => {
+      const sut = mapSalesforceOpportunity(
+        wholesale(),
+        types({ new: ['New Customer', 'wholesale numbers'] }),
+      );
+      if (!sut.ok) throw new Error(JSON.stringify(sut.problems));
+      expect(sut.body.deal).toMatchObject({ id: '006Ax00000Q3whsIAB', kind: 'new', currency: 'GBP' });
+      expect(sut.body.deal).not.toHaveProperty('amends');
+      // "New Customer" is then no longer new unless listed: the list replaces the default.
+      const payload = wholesale();
+      setAt(payload, 'Type', 'New Business');
+      expect(mapSalesforceOpportunity(payload, types({ new: ['Wholesale Numbers'] }))).toMatchObject({
+        ok: false,
+        status: 422,
+      });
+    });
+
+    it('maps a Type of SALESFORCE_TYPE_RENEWAL as a renewal of O2C_Renews_Opportunity__c', () => {
+      const payload = wholesale();
+      const options = types({ renewal: ['Wholesale Numbers'] });
+      const missing = mapSalesforceOpportunity(payload, options);
+      expect(missing).toMatchObject({ ok: false, status: 400 });
+      expect(!missing.ok && missing.problems.map((p) => p.path)).toEqual([
+        'Opportunity.O2C_Renews_Opportunity__c',
+      ]);
+
+      setAt(payload, 'O2C_Renews_Opportunity__c', '006Ax00000Q0orgIAB');
+      const sut = mapSalesforceOpportunity(payload, options);
+      expect(sut.ok && sut.body.deal).toMatchObject({ kind: 'renewal', amends: '006Ax00000Q0orgIAB' });
+    });
+
+    it('refuses a Type of SALESFORCE_TYPE_AMENDMENT with the reason amendments are not mapped', () => {
+      const sut = mapSalesforceOpportunity(wholesale(), types({ amendment: ['Wholesale Numbers'] }));
+      expect(sut).toMatchObject({ ok: false, status: 422 });
+      expect(!sut.ok && sut.problems[0]!.message).toMatch(
+        /^"Wholesale Numbers" is an amendment \(SALESFORCE_TYPE_AMENDMENT\); amendments are not mapped from Salesforce/,
+      );
+    });
   });
 });

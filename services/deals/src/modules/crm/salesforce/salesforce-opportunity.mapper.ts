@@ -44,6 +44,8 @@ export const SALESFORCE_BILLING_FREQUENCIES: Readonly<Record<string, BillingFreq
 /** o2c's custom Salesforce fields, for what neither Salesforce nor CPQ has a standard field for. */
 export const SalesforceCustomFields = {
   autoRenew: 'O2C_Auto_Renew__c',
+  /** On a renewal that is not a CPQ renewal: the Id of the opportunity that created the contract. */
+  renewsOpportunity: 'O2C_Renews_Opportunity__c',
   taxId: 'O2C_Tax_Id__c',
   billingEmail: 'O2C_Billing_Email__c',
 } as const;
@@ -51,7 +53,29 @@ export const SalesforceCustomFields = {
 /** Payment terms when the primary quote has no `SBQQ__PaymentTerms__c`: net 30. */
 export const DEFAULT_PAYMENT_TERMS_DAYS = 30;
 
-const NEW_BUSINESS_TYPES = new Set(['New Customer', 'New Business']);
+/**
+ * What an org configures (CrmEnv): its currency when it has no multi-currency (`CurrencyIsoCode` is then
+ * absent), and which of its `Type` picklist values mean a new contract, a renewal or an amendment.
+ */
+export interface SalesforceMappingOptions {
+  /** SALESFORCE_DEFAULT_CURRENCY: ISO 4217, for an Opportunity without `CurrencyIsoCode`. */
+  readonly defaultCurrency?: string;
+  /** SALESFORCE_TYPE_NEW, SALESFORCE_TYPE_RENEWAL, SALESFORCE_TYPE_AMENDMENT (compared without case). */
+  readonly types: {
+    readonly new: readonly string[];
+    readonly renewal: readonly string[];
+    readonly amendment: readonly string[];
+  };
+}
+
+/** Without configuration: no default currency, and only `New Customer` and `New Business` (or no Type) are new. */
+export const DEFAULT_SALESFORCE_MAPPING: SalesforceMappingOptions = {
+  types: { new: ['New Customer', 'New Business'], renewal: [], amendment: [] },
+};
+
+const AMENDMENT_REASON =
+  "CPQ amendment line items carry quantity changes, not the contract lines' new quantities; send " +
+  'amendments to POST /v1/webhooks/deals';
 
 interface LineFacts {
   readonly path: string;
@@ -129,21 +153,28 @@ function mapAccount(opp: Fields, problems: CrmProblems) {
     countryText === undefined
       ? problems.malformed(
           at(path, 'BillingCountryCode'),
-          'is required (or BillingCountry): the country decides the tax',
+          'is required, or BillingCountry where State and Country/Territory Picklists are off: the country decides the tax',
         )
       : countryCodeAt(countryText, at(path, countryField), problems);
   const { taxId, billingEmail } = SalesforceCustomFields;
   return { id, name, country, ...optionalTexts(account, { taxId, billingEmail }, path, problems) };
 }
 
-function mapKind(opp: Fields, problems: CrmProblems): { kind: DealKind; amends?: string } | undefined {
+function hasType(list: readonly string[], type: string): boolean {
+  return list.some((entry) => entry.toLowerCase() === type.toLowerCase());
+}
+
+function mapKind(
+  opp: Fields,
+  types: SalesforceMappingOptions['types'],
+  problems: CrmProblems,
+): { kind: DealKind; amends?: string } | undefined {
   const path = 'Opportunity';
   const amended = optionalText(opp, 'SBQQ__AmendedContract__c', path, problems);
   if (amended !== undefined) {
     return problems.unmappable(
       at(path, 'SBQQ__AmendedContract__c'),
-      `amendments (of contract ${amended}) are not mapped from Salesforce: CPQ amendment line items carry ` +
-        `quantity changes, not the contract lines' new quantities; send amendments to POST /v1/webhooks/deals`,
+      `amendments (of contract ${amended}) are not mapped from Salesforce: ${AMENDMENT_REASON}`,
     );
   }
   const renewed = optionalText(opp, 'SBQQ__RenewedContract__c', path, problems);
@@ -156,11 +187,31 @@ function mapKind(opp: Fields, problems: CrmProblems): { kind: DealKind; amends?:
     return amends === undefined ? undefined : { kind: 'renewal', amends };
   }
   const type = optionalText(opp, 'Type', path, problems);
-  if (type === undefined || NEW_BUSINESS_TYPES.has(type)) return { kind: 'new' };
+  if (type === undefined || hasType(types.new, type)) return { kind: 'new' };
+  if (hasType(types.renewal, type)) {
+    const field = SalesforceCustomFields.renewsOpportunity;
+    const amends = optionalText(opp, field, path, problems);
+    if (amends !== undefined) return { kind: 'renewal', amends };
+    return problems.malformed(
+      at(path, field),
+      `is required for a renewal (Type "${type}" is in SALESFORCE_TYPE_RENEWAL): the Id of the opportunity ` +
+        'that created the contract (a CPQ renewal names it through SBQQ__RenewedContract__c instead)',
+    );
+  }
+  if (hasType(types.amendment, type)) {
+    return problems.unmappable(
+      at(path, 'Type'),
+      `"${type}" is an amendment (SALESFORCE_TYPE_AMENDMENT); amendments are not mapped from Salesforce: ${AMENDMENT_REASON}`,
+    );
+  }
+  const listed = (list: readonly string[]) =>
+    list.length === 0 ? 'none' : list.map((t) => `"${t}"`).join(', ');
   return problems.unmappable(
     at(path, 'Type'),
-    `"${type}" is not supported: a new contract has Type "New Customer" (or none), a renewal is a CPQ ` +
-      `renewal opportunity (SBQQ__RenewedContract__c); other changes go to POST /v1/webhooks/deals`,
+    `"${type}" is not a Type this service is configured for: add it to SALESFORCE_TYPE_NEW if such an ` +
+      `opportunity starts a new contract (now ${listed(types.new)}), to SALESFORCE_TYPE_RENEWAL if it renews ` +
+      `one (now ${listed(types.renewal)}), or to SALESFORCE_TYPE_AMENDMENT if it changes one (now ` +
+      `${listed(types.amendment)})`,
   );
 }
 
@@ -311,9 +362,12 @@ function pricePer(
 /**
  * Maps a Salesforce closed-won Opportunity (with CPQ fields) to the canonical `deal.closed_won`
  * body (deal-webhook.md), or returns every problem found, each at its path in the Salesforce
- * payload. Pure: no clock, no I/O.
+ * payload, with the org's settings (`options`). Pure: no clock, no I/O.
  */
-export function mapSalesforceOpportunity(payload: unknown): CrmMapping {
+export function mapSalesforceOpportunity(
+  payload: unknown,
+  options: SalesforceMappingOptions = DEFAULT_SALESFORCE_MAPPING,
+): CrmMapping {
   const problems = new CrmProblems();
   const path = 'Opportunity';
   const opp = requiredObject(payload, path, problems) ?? {};
@@ -343,13 +397,20 @@ export function mapSalesforceOpportunity(payload: unknown): CrmMapping {
   if (closeDate !== undefined && !isDateText(closeDate)) {
     problems.malformed(at(path, 'CloseDate'), `"${closeDate}" is not a date YYYY-MM-DD`);
   }
-  const currency = requiredText(opp, 'CurrencyIsoCode', path, problems);
+  // CurrencyIsoCode exists only in orgs with multi-currency on; a single-currency org's is configured.
+  const currency =
+    optionalText(opp, 'CurrencyIsoCode', path, problems) ??
+    options.defaultCurrency ??
+    problems.malformed(
+      at(path, 'CurrencyIsoCode'),
+      'is required: a single-currency org has no CurrencyIsoCode, set SALESFORCE_DEFAULT_CURRENCY to its currency',
+    );
   const knownCurrency = knownCurrencyAt(currency, at(path, 'CurrencyIsoCode'), problems);
 
   const quotePath = at(path, 'SBQQ__PrimaryQuote__r');
   const quote = optionalObject(opp['SBQQ__PrimaryQuote__r'], quotePath, problems);
   const modified = [modstamp(opp, path, problems, true), modstamp(quote, quotePath, problems, false)];
-  const kind = mapKind(opp, problems);
+  const kind = mapKind(opp, options.types, problems);
   const account = mapAccount(opp, problems);
 
   const itemsPath = at(path, 'OpportunityLineItems');

@@ -9,11 +9,12 @@ const BODY = '{"attributes":{"type":"Opportunity"},"Id":"006Ax00000Q1abcIAB","Am
 
 function signed(
   body: string,
-  options: { secret?: string; at?: Date; sentBody?: string } = {},
+  options: { secret?: string; at?: Date; sentBody?: string; contentType?: string } = {},
 ): ExecutionContext {
   const at = options.at ?? new Date();
   const id = 'msg_006Ax00000Q1abcIAB_191088312';
   const headers: Record<string, string> = {
+    'content-type': options.contentType ?? 'application/json',
     'webhook-id': id,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
     'webhook-signature': new Webhook(options.secret ?? SECRET).sign(id, at, body),

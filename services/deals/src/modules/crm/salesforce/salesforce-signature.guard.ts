@@ -21,7 +21,9 @@ export class SalesforceSignatureGuard implements CanActivate {
   private readonly verifier: StandardWebhookVerifier;
 
   constructor(@Inject(CRM_ENV) env: CrmEnv) {
-    this.verifier = new StandardWebhookVerifier(env.SALESFORCE_WEBHOOK_SECRETS?.split(' ') ?? []);
+    this.verifier = new StandardWebhookVerifier(env.SALESFORCE_WEBHOOK_SECRETS?.split(' ') ?? [], {
+      invalidBodyCode: CrmErrorCode.InvalidPayload,
+    });
   }
 
   canActivate(context: ExecutionContext): boolean {

@@ -50,7 +50,7 @@ export function webhookReply(result: WebhookDealResult): { status: 200 | 202; bo
 }
 
 /** Where the CRM (or its middleware) pushes closed deals. */
-@ApiTags('webhook')
+@ApiTags('webhooks')
 @Controller('v1/webhooks/deals')
 @UseFilters(DealsErrorFilter)
 export class DealWebhookHttpController {
@@ -63,7 +63,8 @@ export class DealWebhookHttpController {
     description:
       'Signed as Standard Webhooks says. The same deal id and revision again changes nothing and gets the ' +
       'same answer: 200 with the first body for an accepted or held deal, 422 with the same problem for a ' +
-      'rejected one (as the deal stands: after a replay accepted it, 200 with the accepted body).',
+      'rejected one (as the deal stands: after a replay accepted it, 200 with the accepted body). The body ' +
+      'must be JSON sent as application/json; anything else is a 400 naming the body.',
   })
   @ApiHeader({ name: 'webhook-id', required: true, description: 'Unique message id' })
   @ApiHeader({
@@ -84,7 +85,11 @@ export class DealWebhookHttpController {
   })
   @ApiResponse({ status: 200, type: DealWebhookReply, description: 'The same deal id and revision again' })
   @ApiProblems(
-    [400, 'Not JSON, or wrong shape or types: one entry per invalid field'],
+    [
+      400,
+      'Not JSON (or not sent as application/json: `errors` names the body), or wrong shape or types: one ' +
+        'entry per invalid field; nothing is stored',
+    ],
     [401, 'Bad or missing signature, stale timestamp'],
     [413, 'Body over 1 MiB'],
     [
