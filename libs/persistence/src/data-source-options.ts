@@ -1,5 +1,6 @@
-import { type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import { type DataSourceOptions, type EntitySchema, type MigrationInterface, type MixedList } from 'typeorm';
 import { type DatabaseLocation } from './database-url';
+import { MIGRATIONS_TABLE, serializedMigration } from './serialized-migrations';
 
 export interface ServiceDataSourceInput {
   readonly location: DatabaseLocation;
@@ -12,18 +13,29 @@ export interface ServiceDataSourceInput {
 
 /**
  * TypeORM options every service shares: its own database, explicit migration classes
- * run at start-up (never `synchronize`), and a bounded pool.
+ * run at start-up (never `synchronize`), each applied once even when several replicas start
+ * together (`serializedMigration`), and a bounded pool.
  */
 export function serviceDataSourceOptions(input: ServiceDataSourceInput): DataSourceOptions {
   return {
     type: 'postgres',
     url: input.location.url,
     entities: input.entities,
-    migrations: input.migrations,
+    migrations: serializeAll(input.migrations),
     migrationsRun: true,
-    migrationsTableName: 'schema_migrations',
+    migrationsTableName: MIGRATIONS_TABLE,
     migrationsTransactionMode: 'each',
     synchronize: false,
     extra: { max: input.poolSize ?? 10 },
   };
+}
+
+/** Every migration class serialized; file globs (which o2c does not use) are left as they are. */
+function serializeAll(
+  migrations: ServiceDataSourceInput['migrations'],
+): ServiceDataSourceInput['migrations'] {
+  const list = Array.isArray(migrations) ? migrations : Object.values(migrations);
+  return list.map((m) =>
+    typeof m === 'function' ? serializedMigration(m as new () => MigrationInterface) : m,
+  );
 }

@@ -1,3 +1,4 @@
 export * from './data-source-options';
 export * from './database-url';
 export * from './ensure-database';
+export * from './serialized-migrations';
