@@ -10,7 +10,8 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import { CalendarDate } from '@o2c/billing';
-import { AdminOnly } from '@o2c/platform';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly, ProblemResponses } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { InvoicingError, InvoicingErrorCode } from '../domain/invoicing.errors';
 import { amountDue } from '../domain/settlement';
@@ -52,7 +53,42 @@ function present(row: DocumentRow) {
   };
 }
 
+const invoiceSchema = {
+  allOf: [
+    { $ref: '#/components/schemas/InvoiceIssuedV1' },
+    {
+      type: 'object',
+      properties: {
+        status: { type: 'string', enum: ['open', 'overdue', 'paid', 'issued'] },
+        amountPaidMinor: { type: 'string', description: 'Invoices only' },
+        amountCreditedMinor: { type: 'string', description: 'Invoices only' },
+        amountDueMinor: { type: 'string', description: 'Invoices only' },
+      },
+    },
+  ],
+};
+const creditNoteSchema = {
+  allOf: [
+    { $ref: '#/components/schemas/CreditNoteIssuedV1' },
+    {
+      type: 'object',
+      properties: {
+        status: { type: 'string', enum: ['open', 'overdue', 'paid', 'issued'] },
+        amountPaidMinor: { type: 'string', description: 'Invoices only' },
+        amountCreditedMinor: { type: 'string', description: 'Invoices only' },
+        amountDueMinor: { type: 'string', description: 'Invoices only' },
+      },
+    },
+  ],
+};
+const page = (item: object) => ({
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  properties: { items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
+});
+
 /** Issued invoices and credit notes, newest first, and the bill run for any date. */
+@ApiTags('invoices')
 @Controller()
 @AdminOnly()
 @UseFilters(InvoicingErrorFilter)
@@ -63,27 +99,41 @@ export class DocumentsHttpController {
   ) {}
 
   @Get('v1/invoices')
+  @ApiOperation({ summary: 'Invoices, newest first, a cursor page' })
+  @ApiOkResponse({ schema: page(invoiceSchema) })
   listInvoices(@Query() query: ListDocumentsRequestDto) {
     return this.list('invoice', query);
   }
 
   @Get('v1/invoices/:id')
+  @ApiOperation({ summary: 'An invoice as issued, with its status and what is paid, credited and due' })
+  @ApiOkResponse({ schema: invoiceSchema })
+  @ProblemResponses([404, 'No such invoice'])
   getInvoice(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.one('invoice', id);
   }
 
   @Get('v1/credit-notes')
+  @ApiOperation({ summary: 'Credit notes, newest first, a cursor page' })
+  @ApiOkResponse({ schema: page(creditNoteSchema) })
   listCreditNotes(@Query() query: ListDocumentsRequestDto) {
     return this.list('credit_note', query);
   }
 
   @Get('v1/credit-notes/:id')
+  @ApiOperation({ summary: 'A credit note as issued' })
+  @ApiOkResponse({ schema: creditNoteSchema })
+  @ProblemResponses([404, 'No such credit note'])
   getCreditNote(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.one('credit_note', id);
   }
 
   /** Issues what is due on or before `asOf`; the daily job runs it for today. */
   @Post('v1/bill-runs')
+  @ApiOperation({ summary: 'Issue what is due on or before asOf, and mark overdue invoices' })
+  @ApiOkResponse({
+    schema: { type: 'object', description: 'The run: what it issued and what failed, with reasons' },
+  })
   @HttpCode(200)
   async runBill(@Body() body: BillRunRequestDto) {
     return this.billRuns.execute(CalendarDate.parse(body.asOf));
