@@ -1,7 +1,7 @@
 import { deadLetterTopic, EventTypes, TopicOfEventType, Topics } from './topics';
 
 describe('topics', () => {
-  it('keeps the wire names of ../shared/specs/events.md', () => {
+  it('keeps the wire names of docs/specs/events.md', () => {
     expect(Object.values(Topics).sort()).toEqual([
       'o2c.deals.v1',
       'o2c.invoices.v1',

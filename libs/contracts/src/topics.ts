@@ -1,5 +1,5 @@
 /**
- * Kafka topics and CloudEvents types of o2c (../shared/specs/events.md).
+ * Kafka topics and CloudEvents types of o2c (docs/specs/events.md).
  *
  * These values are WIRE FORMAT: other services and other companies' consumers depend on
  * them. Never rename or reuse one; a breaking change is a new `v2` constant beside it.

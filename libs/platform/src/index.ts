@@ -15,3 +15,5 @@ export * from './runs/run-failure.repository';
 export * from './runs/run-failures';
 export * from './runs/run-failures.http.controller';
 export * from './runs/run-failures.module';
+export * from './openapi/openapi-document';
+export * from './openapi/problem.response';

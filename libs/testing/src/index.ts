@@ -7,3 +7,4 @@ export * from './test-topics';
 export * from './service-process';
 export * from './admin-token';
 export * from './admin-only';
+export * from './api-docs';

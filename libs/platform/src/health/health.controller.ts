@@ -5,6 +5,7 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { KafkaAdmin } from '@o2c/messaging';
 
 @Injectable()
@@ -27,6 +28,7 @@ export class KafkaHealthIndicator {
 }
 
 /** `live`: the process answers. `ready`: it can reach its database and Kafka, so it can take work. */
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -36,11 +38,20 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'The process answers' })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['status'],
+      properties: { status: { type: 'string', enum: ['ok'] } },
+    },
+  })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiOperation({ summary: 'It reaches its database and Kafka, so it can take work (503 otherwise)' })
   @HealthCheck()
   ready() {
     return this.health.check([

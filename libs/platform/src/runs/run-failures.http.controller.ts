@@ -1,4 +1,5 @@
 import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { AdminOnly } from '../http/admin-token.guard';
 import { RunFailureRepository, type RunFailureStatus, type RunFailureView } from './run-failure.repository';
@@ -19,6 +20,7 @@ export class ListRunFailuresRequestDto {
 }
 
 /** Operations' list of what the service's runs could not process, with the reasons; behind ADMIN_TOKEN. */
+@ApiTags('runs')
 @Controller('v1/admin/run-failures')
 @AdminOnly()
 export class RunFailuresHttpController {
@@ -28,6 +30,47 @@ export class RunFailuresHttpController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    summary: "What the service's runs could not process, with the reasons (open ones by default)",
+  })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['items'],
+      properties: {
+        items: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: [
+              'run',
+              'itemId',
+              'contractId',
+              'asOf',
+              'error',
+              'code',
+              'attempts',
+              'firstFailedAt',
+              'lastFailedAt',
+              'resolvedAt',
+            ],
+            properties: {
+              run: { type: 'string' },
+              itemId: { type: 'string', description: 'The contract, or the invoice for overdue' },
+              contractId: { type: 'string' },
+              asOf: { type: 'string', format: 'date' },
+              error: { type: 'string' },
+              code: { type: ['string', 'null'] },
+              attempts: { type: 'integer' },
+              firstFailedAt: { type: 'string', format: 'date-time' },
+              lastFailedAt: { type: 'string', format: 'date-time' },
+              resolvedAt: { type: ['string', 'null'], format: 'date-time' },
+            },
+          },
+        },
+      },
+    },
+  })
   async list(@Query() query: ListRunFailuresRequestDto): Promise<{ items: RunFailureView[] }> {
     if (query.run !== undefined && !this.runs.includes(query.run)) {
       const message = `run must be one of: ${this.runs.join(', ')}`;

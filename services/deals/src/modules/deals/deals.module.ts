@@ -4,7 +4,6 @@ import { DealPreviewHttpController } from './api/deal-preview.http.controller';
 import { DealWebhookHttpController } from './api/deal-webhook.http.controller';
 import { DealsHttpController } from './api/deals.http.controller';
 import { DealsErrorFilter } from './api/deals-error.filter';
-import { OpenApiHttpController } from './api/openapi.http.controller';
 import { WebhookSignatureGuard } from './api/webhook-signature.guard';
 import { CatalogRepository } from './infra/catalog.repository';
 import { DealRepository } from './infra/deal.repository';
@@ -23,7 +22,6 @@ import { ReplayDealsHandler } from './usecases/replay-deals/replay-deals.handler
     DealPreviewHttpController,
     DealsHttpController,
     CatalogHttpController,
-    OpenApiHttpController,
   ],
   providers: [
     AcceptDealHandler,

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, StreamableFile, UseFilters } from '@nestjs/common';
-import { AdminOnly } from '@o2c/platform';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AdminOnly, ProblemResponses } from '@o2c/platform';
 import {
   RenderDocumentPdfHandler,
   type RenderedPdf,
@@ -15,6 +16,7 @@ function file({ number, pdf }: RenderedPdf): StreamableFile {
 }
 
 /** The printable PDF of an invoice or a credit note. */
+@ApiTags('invoices')
 @Controller()
 @AdminOnly()
 @UseFilters(InvoicingErrorFilter)
@@ -22,11 +24,25 @@ export class DocumentPdfHttpController {
   constructor(private readonly render: RenderDocumentPdfHandler) {}
 
   @Get('v1/invoices/:id/pdf')
+  @ApiOperation({ summary: 'The printable PDF of an invoice' })
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({
+    description: 'The PDF',
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ProblemResponses([404, 'No such invoice'])
   async invoice(@Param('id', new ParseUUIDPipe()) id: string): Promise<StreamableFile> {
     return file(await this.render.execute('invoice', id));
   }
 
   @Get('v1/credit-notes/:id/pdf')
+  @ApiOperation({ summary: 'The printable PDF of a credit note' })
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({
+    description: 'The PDF',
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ProblemResponses([404, 'No such credit note'])
   async creditNote(@Param('id', new ParseUUIDPipe()) id: string): Promise<StreamableFile> {
     return file(await this.render.execute('credit_note', id));
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, UseFilters } from '@nestjs/common';
-import { AdminOnly } from '@o2c/platform';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly, ProblemResponses } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { InvoicingError, InvoicingErrorCode } from '../domain/invoicing.errors';
 import { amountDue } from '../domain/settlement';
@@ -39,7 +40,42 @@ function present(row: DocumentRow) {
   };
 }
 
+const invoiceSchema = {
+  allOf: [
+    { $ref: '#/components/schemas/InvoiceIssuedV1' },
+    {
+      type: 'object',
+      properties: {
+        status: { type: 'string', enum: ['open', 'overdue', 'paid', 'issued'] },
+        amountPaidMinor: { type: 'string', description: 'Invoices only' },
+        amountCreditedMinor: { type: 'string', description: 'Invoices only' },
+        amountDueMinor: { type: 'string', description: 'Invoices only' },
+      },
+    },
+  ],
+};
+const creditNoteSchema = {
+  allOf: [
+    { $ref: '#/components/schemas/CreditNoteIssuedV1' },
+    {
+      type: 'object',
+      properties: {
+        status: { type: 'string', enum: ['open', 'overdue', 'paid', 'issued'] },
+        amountPaidMinor: { type: 'string', description: 'Invoices only' },
+        amountCreditedMinor: { type: 'string', description: 'Invoices only' },
+        amountDueMinor: { type: 'string', description: 'Invoices only' },
+      },
+    },
+  ],
+};
+const page = (item: object) => ({
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  properties: { items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
+});
+
 /** Issued invoices and credit notes, newest first. */
+@ApiTags('invoices')
 @Controller()
 @AdminOnly()
 @UseFilters(InvoicingErrorFilter)
@@ -47,21 +83,31 @@ export class DocumentsHttpController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get('v1/invoices')
+  @ApiOperation({ summary: 'Invoices, newest first, a cursor page' })
+  @ApiOkResponse({ schema: page(invoiceSchema) })
   listInvoices(@Query() query: ListDocumentsRequestDto) {
     return this.list('invoice', query);
   }
 
   @Get('v1/invoices/:id')
+  @ApiOperation({ summary: 'An invoice as issued, with its status and what is paid, credited and due' })
+  @ApiOkResponse({ schema: invoiceSchema })
+  @ProblemResponses([404, 'No such invoice'])
   getInvoice(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.one('invoice', id);
   }
 
   @Get('v1/credit-notes')
+  @ApiOperation({ summary: 'Credit notes, newest first, a cursor page' })
+  @ApiOkResponse({ schema: page(creditNoteSchema) })
   listCreditNotes(@Query() query: ListDocumentsRequestDto) {
     return this.list('credit_note', query);
   }
 
   @Get('v1/credit-notes/:id')
+  @ApiOperation({ summary: 'A credit note as issued' })
+  @ApiOkResponse({ schema: creditNoteSchema })
+  @ProblemResponses([404, 'No such credit note'])
   getCreditNote(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.one('credit_note', id);
   }

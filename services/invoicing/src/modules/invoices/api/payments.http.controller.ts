@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res, UseFilters } from '@nestjs/common';
-import { AdminOnly } from '@o2c/platform';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AdminOnly, ProblemResponses } from '@o2c/platform';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
 import { InvoicingError, InvoicingErrorCode } from '../domain/invoicing.errors';
@@ -15,6 +16,7 @@ function money(amountMinor: bigint, currency: string) {
 }
 
 /** Payments received for an invoice, and what is still due on it. */
+@ApiTags('payments')
 @Controller('v1/invoices')
 @AdminOnly()
 @UseFilters(InvoicingErrorFilter)
@@ -31,6 +33,17 @@ export class PaymentsHttpController {
    */
   @Post(':id/payments')
   @HttpCode(201)
+  @ApiOperation({ summary: 'Record a payment of an invoice (idempotent by idempotencyKey)' })
+  @ApiResponse({
+    status: 201,
+    description: 'Recorded, or the first answer again (`Idempotent-Replayed: true`)',
+    schema: { type: 'object', description: 'The payment and the invoice balance after it' },
+  })
+  @ProblemResponses(
+    [404, 'No such invoice'],
+    [409, 'The idempotency key was used with another body'],
+    [422, 'Another currency, or more than is due'],
+  )
   async record(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: RecordPaymentRequestDto,
@@ -51,6 +64,48 @@ export class PaymentsHttpController {
   }
 
   @Get(':id/payments')
+  @ApiOperation({ summary: "An invoice's payments and credits, and what is still due" })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: {
+        invoiceId: { type: 'string' },
+        invoiceNumber: { type: 'string' },
+        status: { type: 'string' },
+        total: { $ref: '#/components/schemas/MoneyV1' },
+        amountPaid: { $ref: '#/components/schemas/MoneyV1' },
+        amountCredited: { $ref: '#/components/schemas/MoneyV1' },
+        amountDue: { $ref: '#/components/schemas/MoneyV1' },
+        items: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              paymentId: { type: 'string' },
+              amount: { $ref: '#/components/schemas/MoneyV1' },
+              paymentDate: { type: 'string', format: 'date' },
+              reference: { type: 'string' },
+              idempotencyKey: { type: 'string' },
+              recordedAt: { type: 'string', format: 'date-time' },
+            },
+          },
+        },
+        credits: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              creditNoteId: { type: 'string' },
+              number: { type: 'string' },
+              issueDate: { type: 'string', format: 'date' },
+              amount: { $ref: '#/components/schemas/MoneyV1' },
+            },
+          },
+        },
+      },
+    },
+  })
+  @ProblemResponses([404, 'No such invoice'])
   async list(@Param('id', new ParseUUIDPipe()) id: string) {
     const manager = this.dataSource.manager;
     const invoice = await this.repository.invoice(manager, id);

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { entitlementsOn } from '../domain/entitlement-timeline';
@@ -26,6 +27,7 @@ interface EntitlementView {
  * has bought is theirs to see, not anyone's who reaches the service. Products learn it from the webhooks and
  * check licences at the public `POST /v1/licenses/verify`.
  */
+@ApiTags('entitlements')
 @Controller()
 @AdminOnly()
 export class EntitlementsHttpController {
@@ -40,6 +42,34 @@ export class EntitlementsHttpController {
    * them), or, with `asOf`, what its contracts as known now grant on that date (future changes included).
    */
   @Get('v1/accounts/:id/entitlements')
+  @ApiOperation({ summary: "The account's entitlements per contract and product, now or as of a date" })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['accountId', 'entitlements'],
+      properties: {
+        accountId: { type: 'string' },
+        asOf: { type: 'string', format: 'date' },
+        entitlements: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['contractId', 'product', 'seats', 'features', 'validFrom', 'validTo'],
+            properties: {
+              contractId: { type: 'string' },
+              licenseId: { type: 'string' },
+              product: { type: 'string' },
+              seats: { type: 'integer' },
+              features: { type: 'array', items: { type: 'string' } },
+              validFrom: { type: 'string', format: 'date' },
+              validTo: { type: 'string', format: 'date' },
+              since: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  })
   async current(
     @Param('id') accountId: string,
     @Query() query: EntitlementsQueryRequestDto,
@@ -58,12 +88,29 @@ export class EntitlementsHttpController {
 
   /** Every change of the account's entitlements: what, when it takes effect, the event and the licence it made. */
   @Get('v1/accounts/:id/entitlements/history')
+  @ApiOperation({
+    summary: "Every change of the account's entitlements, with the event and the licence it made",
+  })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['accountId', 'items'],
+      properties: {
+        accountId: { type: 'string' },
+        items: { type: 'array', items: { type: 'object', description: 'A change' } },
+      },
+    },
+  })
   async history(@Param('id') accountId: string): Promise<{ accountId: string; items: ChangeView[] }> {
     return { accountId, items: await this.entitlements.accountHistory(this.dataSource.manager, accountId) };
   }
 
   /** Provisions what takes effect on or before a date (the daily job does it for today). */
   @Post('v1/admin/provisioning-runs')
+  @ApiOperation({ summary: 'Provision what takes effect on or before asOf' })
+  @ApiOkResponse({
+    schema: { type: 'object', description: 'The run: what it provisioned and what failed, with reasons' },
+  })
   @HttpCode(200)
   async run(@Body() body: RunProvisioningRequestDto): Promise<ProvisioningRun> {
     return this.runs.execute(body.asOf);

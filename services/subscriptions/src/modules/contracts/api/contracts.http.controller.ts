@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
 import { CalendarDate, presentDocument, scheduleDocuments, withAutomaticRenewals } from '@o2c/billing';
-import { AdminOnly } from '@o2c/platform';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly, ProblemResponses } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { ContractRepository, engineHistory, type StoredVersion } from '../infra/contract.repository';
 import { RenewContractsHandler } from '../usecases/renew-contracts/renew-contracts.handler';
@@ -10,6 +11,7 @@ import { RunRenewalsRequestDto } from './run-renewals.request.dto';
  * Operations' view of the contracts and the renewal run, behind ADMIN_TOKEN: a contract holds the customer's
  * name, tax id, prices and terms, which nobody without the token may read.
  */
+@ApiTags('contracts')
 @Controller()
 @AdminOnly()
 export class ContractsHttpController {
@@ -27,6 +29,38 @@ export class ContractsHttpController {
 
   /** The contract as it stands, and every version with the change that made it. */
   @Get('v1/contracts/:id')
+  @ApiOperation({ summary: 'The contract as it stands, with every version and the change that made it' })
+  @ApiOkResponse({
+    description: 'The current state (as in its latest o2c.subscription.*.v1 event) and `versions`',
+    schema: {
+      allOf: [
+        { $ref: '#/components/schemas/ContractStateV1' },
+        {
+          type: 'object',
+          required: ['versions'],
+          properties: {
+            versions: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['version', 'eventType', 'recordedAt', 'state'],
+                properties: {
+                  version: { type: 'integer' },
+                  eventType: { type: 'string' },
+                  source: { $ref: '#/components/schemas/ContractChangeSourceV1' },
+                  effectiveDate: { type: 'string', format: 'date' },
+                  cancellation: { $ref: '#/components/schemas/ContractCancellationV1' },
+                  recordedAt: { type: 'string', format: 'date-time' },
+                  state: { $ref: '#/components/schemas/ContractStateV1' },
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  })
+  @ProblemResponses([404, 'No such contract'])
   async get(@Param('id') id: string) {
     const stored = await this.historyOf(id);
     return {
@@ -48,6 +82,31 @@ export class ContractsHttpController {
    * line with its explanation. Before tax: invoicing applies the customer's rate when it issues them.
    */
   @Get('v1/contracts/:id/billing-schedule')
+  @ApiOperation({
+    summary: 'Every document of the current term and the first renewal, each line explained (before tax)',
+  })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['contractId', 'currency', 'term', 'documents'],
+      properties: {
+        contractId: { type: 'string' },
+        currency: { type: 'string' },
+        term: {
+          type: 'object',
+          properties: {
+            startDate: { type: 'string', format: 'date' },
+            endDate: { type: 'string', format: 'date' },
+          },
+        },
+        documents: {
+          type: 'array',
+          items: { type: 'object', description: 'A scheduled document with its lines' },
+        },
+      },
+    },
+  })
+  @ProblemResponses([404, 'No such contract'])
   async schedule(@Param('id') id: string) {
     const history = engineHistory(await this.historyOf(id));
     const current = history.at(-1)!;
@@ -64,6 +123,12 @@ export class ContractsHttpController {
 
   /** Runs the automatic renewal for any date (the daily job runs it for today). */
   @Post('v1/admin/renewals')
+  @ApiOperation({
+    summary: 'Run the automatic renewal for a date: the contracts renewed and those it could not',
+  })
+  @ApiOkResponse({
+    schema: { type: 'object', description: 'The run: what it renewed and what failed, with reasons' },
+  })
   @HttpCode(200)
   async runRenewals(@Body() body: RunRenewalsRequestDto) {
     return this.renewals.execute(CalendarDate.parse(body.asOf));
