@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CalendarDate } from './calendar-date';
-import { contractHistory } from './contract-history';
-import { type DealInput, type DealLineInput } from './deal-input';
-import { scheduleDocuments } from './document-schedule';
+import { CalendarDate } from './calendar/calendar-date';
+import { contractHistory } from './contract/contract-history';
+import { type DealInput, type DealLineInput } from './contract/deal-input';
+import { scheduleDocuments } from './schedule/document-schedule';
 
 // The conformance vectors of billing-rules.md, computed by an independent implementation. The copy in
 // test/ is what CI reads; when the shared specs folder sits beside the repository it must be identical.

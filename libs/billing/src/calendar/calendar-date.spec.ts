@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { BillingError, BillingErrorCode } from './billing.errors';
+import { BillingError, BillingErrorCode } from '../billing.errors';
 import { addDays, addMonths, CalendarDate, daysBetween } from './calendar-date';
 
 const date = (value: string) => CalendarDate.parse(value);

@@ -1,6 +1,6 @@
 import { Fraction, minorToFraction, roundHalfAwayFromZero } from '@o2c/money';
-import { BillingError, BillingErrorCode } from './billing.errors';
-import type { ScheduledDocument, ScheduledLine } from './document-schedule';
+import { BillingError, BillingErrorCode } from '../billing.errors';
+import type { ScheduledDocument, ScheduledLine } from '../schedule/scheduled-document';
 
 const HUNDRED = Fraction.fromInteger(100n);
 

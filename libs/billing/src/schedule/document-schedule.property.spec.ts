@@ -1,10 +1,11 @@
 import { Fraction } from '@o2c/money';
 import fc from 'fast-check';
-import { addDays, CalendarDate, daysBetween } from './calendar-date';
-import type { ContractVersion, InvoicingFrequency } from './contract';
-import { applyDeal, type DealInput } from './deal-input';
-import { scheduleDocuments, type ScheduledDocument } from './document-schedule';
-import { applyTax } from './tax';
+import { addDays, CalendarDate, daysBetween } from '../calendar/calendar-date';
+import type { ContractVersion, InvoicingFrequency } from '../contract/contract';
+import { applyDeal, type DealInput } from '../contract/deal-input';
+import { scheduleDocuments } from './document-schedule';
+import type { ScheduledDocument } from './scheduled-document';
+import { applyTax } from '../tax/tax';
 
 // Properties the issue asks of every schedule, over random contracts.
 

@@ -4,10 +4,9 @@ import {
   type BillingFrequency,
   pricePeriodsOf,
   type ScheduledPeriod,
-  termOf,
 } from './billing-periods';
-import { type BillingError, BillingErrorCode } from './billing.errors';
-import { addMonths, CalendarDate, daysBetween } from './calendar-date';
+import { type BillingError, BillingErrorCode } from '../billing.errors';
+import { addMonths, CalendarDate, daysBetween } from '../calendar/calendar-date';
 
 const date = (value: string) => CalendarDate.parse(value);
 
@@ -25,18 +24,6 @@ const describePeriods = (periods: ScheduledPeriod[]) =>
 
 const invalidTerm = expect.objectContaining({ code: BillingErrorCode.InvalidTerm }) as BillingError;
 const invalidPeriod = expect.objectContaining({ code: BillingErrorCode.InvalidPeriod }) as BillingError;
-
-describe(termOf.name, () => {
-  it('is [start, start + term months)', () => {
-    const sut = termOf(date('2026-01-31'), 13);
-
-    expect([sut.start.toString(), sut.end.toString()]).toEqual(['2026-01-31', '2027-02-28']);
-  });
-
-  it.each([0, -1, 1.5, Number.NaN])('refuses a term of %s months', (termMonths) => {
-    expect(() => termOf(date('2026-01-31'), termMonths)).toThrow(invalidTerm);
-  });
-});
 
 describe(billingPeriods.name, () => {
   const sut = billingPeriods;

@@ -1,6 +1,7 @@
 import type { Fraction } from '@o2c/money';
-import type { BillingFrequency, Period, PricePeriod } from './billing-periods';
-import type { CalendarDate } from './calendar-date';
+import type { Period } from '../calendar/period';
+import type { BillingFrequency, PricePeriod } from '../schedule/billing-periods';
+import type { CalendarDate } from '../calendar/calendar-date';
 
 /** How often a contract is invoiced: a schedule of periods, or the whole term at once (billing rules §2). */
 export type InvoicingFrequency = BillingFrequency | 'upfront';

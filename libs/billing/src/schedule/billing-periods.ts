@@ -1,11 +1,6 @@
-import { BillingError, BillingErrorCode } from './billing.errors';
-import { addMonths, type CalendarDate, daysBetween } from './calendar-date';
-
-/** A half-open period `[start, end)` of calendar dates (billing rules §1). */
-export interface Period {
-  start: CalendarDate;
-  end: CalendarDate;
-}
+import { BillingError, BillingErrorCode } from '../billing.errors';
+import { addMonths, type CalendarDate, daysBetween } from '../calendar/calendar-date';
+import { type Period, termOf } from '../calendar/period';
 
 /**
  * A piece of a schedule: `[start, end)` inside its `nominal` period, the full one from the schedule
@@ -51,15 +46,6 @@ function monthsOfPricePeriod(pricePeriod: PricePeriod): number {
   }
 }
 
-function requirePositiveMonths(termMonths: number): void {
-  if (!Number.isSafeInteger(termMonths) || termMonths < 1) {
-    throw new BillingError(
-      BillingErrorCode.InvalidTerm,
-      `A term of ${termMonths} months is invalid: it must be a whole number of months, at least 1`,
-    );
-  }
-}
-
 function later(a: CalendarDate, b: CalendarDate): CalendarDate {
   return a.isAfter(b) ? a : b;
 }
@@ -77,12 +63,6 @@ function piece(index: number, start: CalendarDate, end: CalendarDate, nominal: P
     days: daysBetween(start, end),
     nominalDays: daysBetween(nominal.start, nominal.end),
   };
-}
-
-/** A contract's term `[startDate, addMonths(startDate, termMonths))` (billing rules §1). */
-export function termOf(startDate: CalendarDate, termMonths: number): Period {
-  requirePositiveMonths(termMonths);
-  return { start: startDate, end: addMonths(startDate, termMonths) };
 }
 
 /**

@@ -1,17 +1,12 @@
 import { Fraction, minorToFraction, parseMoney } from '@o2c/money';
-import type { PricePeriod } from './billing-periods';
-import { BillingError, BillingErrorCode } from './billing.errors';
-import { CalendarDate } from './calendar-date';
+import { amendContract, type LineChangeSpec } from '../amendments/amend-contract';
+import { BillingError, BillingErrorCode } from '../billing.errors';
+import { CalendarDate } from '../calendar/calendar-date';
+import { cancelContract } from '../cancellations/cancel-contract';
+import { renewByDeal } from '../renewals/renewals';
+import type { PricePeriod } from '../schedule/billing-periods';
 import type { ContractVersion, InvoicingFrequency } from './contract';
-import {
-  amendContract,
-  cancelContract,
-  type LineChangeSpec,
-  type LineSpec,
-  renewByDeal,
-  startContract,
-  type TermSpec,
-} from './contract-changes';
+import { type LineSpec, startContract, type TermSpec } from './start-contract';
 
 /**
  * A closed deal in the canonical form (deal-webhook.md, `o2c.deal.closed.v1`), structurally: strings

@@ -1,6 +1,6 @@
-import { addDays, CalendarDate } from './calendar-date';
+import { addDays, CalendarDate } from '../calendar/calendar-date';
+import { withAutomaticRenewals } from '../renewals/renewals';
 import type { ContractVersion } from './contract';
-import { withAutomaticRenewals } from './contract-changes';
 import { applyDeal, type DealInput } from './deal-input';
 
 /** An accepted deal of a contract and the day that places it in the contract's history. */

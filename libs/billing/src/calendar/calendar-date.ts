@@ -1,4 +1,4 @@
-import { BillingError, BillingErrorCode } from './billing.errors';
+import { BillingError, BillingErrorCode } from '../billing.errors';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

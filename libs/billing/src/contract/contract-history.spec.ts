@@ -1,9 +1,10 @@
 import { Fraction } from '@o2c/money';
 import fc from 'fast-check';
-import { addDays, CalendarDate } from './calendar-date';
+import { addDays, CalendarDate } from '../calendar/calendar-date';
 import { contractHistory, inHistoryOrder } from './contract-history';
 import type { DealInput, DealLineInput } from './deal-input';
-import { scheduleDocuments, type ScheduledDocument } from './document-schedule';
+import { scheduleDocuments } from '../schedule/document-schedule';
+import type { ScheduledDocument } from '../schedule/scheduled-document';
 
 // Every expected amount below was computed by hand from billing-rules.md v1.1; the working is in the comments.
 

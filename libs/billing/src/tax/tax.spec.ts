@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Fraction } from '@o2c/money';
-import { BillingErrorCode, type BillingError } from './billing.errors';
-import { CalendarDate } from './calendar-date';
-import type { ScheduledDocument } from './document-schedule';
+import { BillingErrorCode, type BillingError } from '../billing.errors';
+import { CalendarDate } from '../calendar/calendar-date';
+import type { ScheduledDocument } from '../schedule/scheduled-document';
 import { applyTax, EU_COUNTRIES, taxTreatment } from './tax';
 
 // The default table shipped with o2c (deploy/tax), as the services load it.
 const rates: ReadonlyMap<string, string> = new Map(
   Object.entries(
     (
-      JSON.parse(readFileSync(join(__dirname, '../../../deploy/tax/tax-rates.v1.json'), 'utf8')) as {
+      JSON.parse(readFileSync(join(__dirname, '../../../../deploy/tax/tax-rates.v1.json'), 'utf8')) as {
         rates: Record<string, string>;
       }
     ).rates,

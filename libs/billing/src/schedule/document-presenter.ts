@@ -1,6 +1,6 @@
 import { formatMinor } from '@o2c/money';
-import type { ScheduledDocument } from './document-schedule';
-import type { TaxedDocument } from './tax';
+import type { ScheduledDocument } from './scheduled-document';
+import type { TaxedDocument } from '../tax/tax';
 
 /** A scheduled document as JSON for people and APIs: dates as `YYYY-MM-DD`, amounts in minor units as strings. */
 export function presentDocument(document: ScheduledDocument | TaxedDocument) {
