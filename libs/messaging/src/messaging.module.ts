@@ -21,6 +21,7 @@ import {
   RethrowToTransportFilter,
   type KafkaInboxServerOptions,
 } from './inbox/kafka-inbox.server';
+import { type TopicSettings } from './kafka-connection';
 import { KAFKA } from './kafka.module';
 import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox-relay';
@@ -50,6 +51,8 @@ export interface MessagingOptions {
    * Without one the dead-letter API answers 401 to everyone.
    */
   readonly adminGuard?: CanActivate;
+  /** How the topics the service creates (its dead-letter topics) are made; the cluster's defaults by default. */
+  readonly topics?: TopicSettings;
   readonly consumer?: Partial<
     Pick<
       KafkaInboxServerOptions,
@@ -137,6 +140,7 @@ export function connectInboxConsumer(
     groupId: options.groupId,
     schemas: options.schemas,
     topicNamespace: options.topicNamespace,
+    ...(options.topics ? { topicSettings: options.topics } : {}),
     ...options.consumer,
     ...overrides,
   });

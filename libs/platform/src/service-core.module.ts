@@ -13,7 +13,13 @@ import { type ServiceEnv } from './config/service-env';
 import { AsyncApiController } from './asyncapi.controller';
 import { HealthController, KafkaHealthIndicator } from './health/health.controller';
 import { type Clock, eventSchemas } from '@o2c/contracts';
-import { type EventSchemas, KafkaModule, MessagingModule, type MessagingOptions } from '@o2c/messaging';
+import {
+  type EventSchemas,
+  KafkaModule,
+  kafkaSecurityOf,
+  MessagingModule,
+  type MessagingOptions,
+} from '@o2c/messaging';
 import { SERVICE_ENV } from './service-env.token';
 import { ADMIN_TOKEN_SETTINGS, AdminTokenGuard, type AdminTokenSettings } from './http/admin-token.guard';
 
@@ -55,7 +61,11 @@ export class ServiceCoreModule {
             });
           },
         }),
-        KafkaModule.forRoot({ brokers: options.env.KAFKA_BROKERS, clientId: `o2c-${options.service}` }),
+        KafkaModule.forRoot({
+          brokers: options.env.KAFKA_BROKERS,
+          clientId: `o2c-${options.service}`,
+          ...kafkaSecurityOf(options.env),
+        }),
         TerminusModule.forRoot({ logger: false }),
         MessagingModule.forRoot({
           source: `o2c/${options.service}`,
@@ -64,6 +74,14 @@ export class ServiceCoreModule {
           schemas: options.schemas ?? eventSchemas,
           // The dead-letter API is an operations endpoint like the service's own.
           adminGuard: new AdminTokenGuard(adminToken),
+          topics: {
+            ...(options.env.KAFKA_TOPIC_REPLICATION_FACTOR === undefined
+              ? {}
+              : { replicationFactor: options.env.KAFKA_TOPIC_REPLICATION_FACTOR }),
+            ...(options.env.KAFKA_TOPIC_MIN_INSYNC_REPLICAS === undefined
+              ? {}
+              : { minInsyncReplicas: options.env.KAFKA_TOPIC_MIN_INSYNC_REPLICAS }),
+          },
           ...(options.clock ? { clock: options.clock } : {}),
           ...(options.consumer ? { consumer: options.consumer } : {}),
         }),

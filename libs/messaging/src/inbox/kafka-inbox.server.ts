@@ -14,7 +14,7 @@ import { type DataSource } from 'typeorm';
 import { decodeEvent, headersAsStrings, type EventRecord } from '../cloudevents/cloud-event-codec';
 import { validateEventData, type EventSchemas } from '../cloudevents/event-schemas';
 import { describeError, isRetryable } from '../errors';
-import { ensureTopics } from '../kafka-connection';
+import { ensureTopics, type TopicSettings } from '../kafka-connection';
 import { messagingMetrics } from '../metrics';
 import { namespacedTopic } from '../topic-namespace';
 import { InboxContext, type MessageCoordinates } from './inbox-context';
@@ -33,6 +33,8 @@ export interface KafkaInboxServerOptions {
    * default. Dead letters follow: `<namespace>.<topic>.<group>.dlq`.
    */
   readonly topicNamespace?: string;
+  /** Replication and `min.insync.replicas` of the dead-letter topics it creates; the cluster's defaults by default. */
+  readonly topicSettings?: TopicSettings;
   /** Attempts before a message is dead-lettered (transient failures only). */
   readonly maxAttempts?: number;
   readonly initialRetryDelayMs?: number;
@@ -145,6 +147,8 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
       await ensureTopics(
         admin,
         topics.map((t) => deadLetterTopic(t, this.options.groupId)),
+        6,
+        this.options.topicSettings,
       );
     } finally {
       await admin.disconnect();
