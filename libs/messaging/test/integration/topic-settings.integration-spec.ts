@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Admin, ConfigResourceTypes, type Kafka } from 'kafkajs';
+import { type Admin, ConfigResourceTypes, ConfigSource, type Kafka } from 'kafkajs';
 import { createKafka, ensureTopics } from '../../src';
-
-/** Where a topic's setting comes from, as DescribeConfigs v1+ answers (Kafka's ConfigSource ids). */
-const TOPIC_CONFIG = 1;
 
 describe('topics created with the configured replication and min.insync.replicas (real broker)', () => {
   let kafka: Kafka;
@@ -27,7 +24,7 @@ describe('topics created with the configured replication and min.insync.replicas
       resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }],
     });
     const entry = described.resources[0]?.configEntries.find((e) => e.configName === 'min.insync.replicas');
-    return { value: entry?.configValue, setOnTopic: entry?.configSource === TOPIC_CONFIG };
+    return { value: entry?.configValue, setOnTopic: entry?.configSource === ConfigSource.TOPIC_CONFIG };
   }
 
   async function replicas(topic: string): Promise<number[]> {
