@@ -16,6 +16,8 @@ import { type EventSchemas } from './cloudevents/event-schemas';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DEAD_LETTERS_ADMIN_GUARD } from './dead-letters/dead-letters.guard';
 import { DeadLetters } from './dead-letters/dead-letters.service';
+import { InboxConsumer } from './inbox/inbox-consumer';
+import { MessagingGauges } from './messaging-gauges';
 import {
   KafkaInboxServer,
   RethrowToTransportFilter,
@@ -96,8 +98,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 }
 
 /**
- * The transactional outbox (inject `Outbox`), its relay, and the dead-letter admin API
- * of a service (behind `adminGuard`). `connectInboxConsumer` adds the consuming side once the app exists.
+ * The transactional outbox (inject `Outbox`), its relay, the dead-letter admin API
+ * of a service (behind `adminGuard`), and the gauges of its outbox, dead letters and consumer group. `connectInboxConsumer` adds the consuming side once the app exists.
  */
 @Module({})
 export class MessagingModule {
@@ -121,8 +123,10 @@ export class MessagingModule {
         },
         DeadLetters,
         OutboxRelayService,
+        InboxConsumer,
+        MessagingGauges,
       ],
-      exports: [Outbox, DeadLetters, MESSAGING_OPTIONS, CLOCK],
+      exports: [Outbox, DeadLetters, InboxConsumer, MESSAGING_OPTIONS, CLOCK],
     };
   }
 }
@@ -161,5 +165,6 @@ export function connectInboxConsumer(
   deferred.setIsInitialized(true);
   deferred.setIsInitHookCalled(true);
   app.get(DeadLetters).attach(server);
+  app.get(InboxConsumer).attach(server);
   return server;
 }

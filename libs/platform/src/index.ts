@@ -15,3 +15,5 @@ export * from './runs/run-failure.repository';
 export * from './runs/run-failures';
 export * from './runs/run-failures.http.controller';
 export * from './runs/run-failures.module';
+export * from './runs/run-failures.gauge';
+export * from './metrics/metrics.controller';

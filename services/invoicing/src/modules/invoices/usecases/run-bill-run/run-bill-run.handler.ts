@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type CalendarDate } from '@o2c/billing';
 import { CLOCK, type Clock } from '@o2c/contracts';
+import { o2cCounter } from '@o2c/observability';
 import { type ItemFailure, RunFailures } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
@@ -81,6 +82,7 @@ export class RunBillRunHandler {
         );
         if (outcome.ok) run.issued.push(...outcome.value);
         else run.failed.push({ contractId, ...outcome.failure });
+        if (outcome.ok) for (const { kind } of outcome.value) o2cCounter('billRunDocuments').add(1, { kind });
       }
     }
     // After issuing, so that what this run issued already past its due date is found too.
