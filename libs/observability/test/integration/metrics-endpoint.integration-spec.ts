@@ -1,8 +1,67 @@
-import { randomUUID } from 'node:crypto';
-import { ConfigResourceTypes, ConfigSource } from 'kafkajs';
-import { createKafka } from '@o2c/messaging';
-import { createTestTopics, startServiceProcess, type ServiceProcess, type TestTopics } from '@o2c/testing';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Topics } from '@o2c/contracts';
+import { databaseOnServer, dropDatabase } from '@o2c/persistence';
+import { ConfigResourceTypes, ConfigSource, Kafka, logLevel } from 'kafkajs';
 import { O2C_METRICS, prometheusNames } from '../../src';
+
+// Without @o2c/testing and @o2c/messaging, which depend on this library: the service runs from its build.
+const kafka = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+const namespace = `test-metrics-${randomBytes(4).toString('hex')}`;
+const topic = (name: string) => `${namespace}.${name}`;
+const database = databaseOnServer(
+  process.env.DATABASE_URL!,
+  `o2c_test_metrics_${randomBytes(4).toString('hex')}`,
+);
+const adminToken = randomBytes(32).toString('hex');
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+interface ServiceProcess {
+  readonly baseUrl: string;
+  readonly child: ChildProcess;
+  output: string;
+  adminHeaders(): Record<string, string>;
+}
+
+async function startInvoicing(env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(__dirname, '../../../../services/invoicing/dist/main.js')], {
+    cwd: join(__dirname, '../../../..'),
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ADMIN_TOKEN: adminToken,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const sut: ServiceProcess = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    child,
+    output: '',
+    adminHeaders: () => ({ authorization: `Bearer ${adminToken}` }),
+  };
+  child.stdout.on('data', (chunk: Buffer) => (sut.output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (sut.output += chunk.toString()));
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`invoicing exited with ${child.exitCode}:\n${sut.output}`);
+    if ((await fetch(`${sut.baseUrl}/health/live`).catch(() => undefined))?.ok) return sut;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 /** `name{labels} value` lines of a scrape, as name, labels and value. */
 function samplesOf(text: string): { name: string; labels: Record<string, string>; value: number }[] {
@@ -28,21 +87,31 @@ function samplesOf(text: string): { name: string; labels: Record<string, string>
  * made with the configured replication and `min.insync.replicas`.
  */
 describe('GET /metrics of a running service (invoicing, from its build)', () => {
-  let topics: TestTopics;
   let sut: ServiceProcess;
+  const admin = kafka.admin();
 
   beforeAll(async () => {
-    topics = await createTestTopics('metrics');
-    sut = await startServiceProcess('invoicing', {
-      KAFKA_TOPIC_NAMESPACE: topics.namespace,
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: Object.values(Topics).map((name) => ({ topic: topic(name), numPartitions: 6 })),
+    });
+    sut = await startInvoicing({
+      KAFKA_TOPIC_NAMESPACE: namespace,
       KAFKA_TOPIC_REPLICATION_FACTOR: '1',
       KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '1',
     });
   });
 
   afterAll(async () => {
-    await sut?.stop();
-    await topics?.delete();
+    if (sut && sut.child.exitCode === null) {
+      sut.child.kill('SIGTERM');
+      await once(sut.child, 'exit');
+    }
+    const created = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
+    await admin.deleteTopics({ topics: created });
+    await admin.disconnect();
+    await dropDatabase(database);
   });
 
   async function scrape() {
@@ -59,7 +128,7 @@ describe('GET /metrics of a running service (invoicing, from its build)', () => 
     for (let attempt = 0; ; attempt += 1) {
       const samples = samplesOf((await scrape()).text);
       if (ready(samples)) return samples;
-      if (attempt >= 300) throw new Error(`the scrape never got there:\n${sut.output()}`);
+      if (attempt >= 300) throw new Error(`the scrape never got there:\n${sut.output}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
@@ -92,7 +161,7 @@ describe('GET /metrics of a running service (invoicing, from its build)', () => 
     expect(one('o2c_dead_letters_pending', { group: 'invoicing' }).map((s) => s.value)).toEqual([0]);
     expect(one('o2c_consumer_group_joined', { group: 'invoicing' }).map((s) => s.value)).toEqual([1]);
     // Every partition of the subscriptions topic it consumes (6), lag 0 or more.
-    const lag = one('o2c_consumer_lag', { group: 'invoicing', topic: topics.topic('o2c.subscriptions.v1') });
+    const lag = one('o2c_consumer_lag', { group: 'invoicing', topic: topic(Topics.subscriptions) });
     expect(lag.map((s) => s.labels.partition).sort()).toEqual(['0', '1', '2', '3', '4', '5']);
     expect(lag.every((s) => s.value >= 0)).toBe(true);
     expect(
@@ -136,10 +205,8 @@ describe('GET /metrics of a running service (invoicing, from its build)', () => 
   });
 
   it('made its dead-letter topic with the configured min.insync.replicas and replication factor', async () => {
-    const admin = createKafka({ brokers: process.env.KAFKA_BROKERS!, clientId: 'o2c-metrics-test' }).admin();
-    await admin.connect();
-    try {
-      const dlq = `${topics.topic('o2c.subscriptions.v1')}.invoicing.dlq`;
+    {
+      const dlq = `${topic(Topics.subscriptions)}.invoicing.dlq`;
       expect(await admin.listTopics()).toContain(dlq);
       const described = await admin.describeConfigs({
         includeSynonyms: false,
@@ -152,8 +219,6 @@ describe('GET /metrics of a running service (invoicing, from its build)', () => 
       });
       const [metadata] = (await admin.fetchTopicMetadata({ topics: [dlq] })).topics;
       expect(new Set(metadata!.partitions.map((p) => p.replicas.length))).toEqual(new Set([1]));
-    } finally {
-      await admin.disconnect();
     }
   });
 });
