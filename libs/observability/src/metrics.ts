@@ -17,7 +17,8 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
  * Prometheus' already (the exporter only adds `_total` to counters and `_bucket`/`_sum`/`_count` to
  * histograms), except the four `o2c.*` ones of the messaging layer, older than `/metrics`, whose dots
  * become underscores. Labels carry no customer data: route templates, topics, groups, job and run names,
- * outcomes and reason codes only.
+ * outcomes and reason codes only. A periodic job is `periodic_job`, not `job`, which Prometheus gives the
+ * scrape target.
  */
 export const O2C_METRICS = {
   httpDuration: {
@@ -97,20 +98,20 @@ export const O2C_METRICS = {
     kind: 'gauge',
     unit: 's',
     description: 'When the periodic job last finished without an error (Unix time)',
-    labels: ['job'],
+    labels: ['periodic_job'],
   },
   jobLastDuration: {
     name: 'o2c_job_last_duration_seconds',
     kind: 'gauge',
     unit: 's',
     description: "How long the periodic job's last run took, by its outcome",
-    labels: ['job', 'outcome'],
+    labels: ['periodic_job', 'outcome'],
   },
   jobRuns: {
     name: 'o2c_job_runs',
     kind: 'counter',
     description: 'Runs of the periodic job, by outcome: success, failure',
-    labels: ['job', 'outcome'],
+    labels: ['periodic_job', 'outcome'],
   },
   billRunDocuments: {
     name: 'o2c_bill_run_documents',

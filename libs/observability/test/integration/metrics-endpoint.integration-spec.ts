@@ -151,7 +151,9 @@ describe('GET /metrics of a running service (invoicing, from its build)', () => 
   it('exposes the outbox, dead letters, consumer, runs, jobs and HTTP series under the catalog names', async () => {
     await fetch(`${sut.baseUrl}/v1/invoices/${randomUUID()}`, { headers: sut.adminHeaders() });
     const samples = await scrapeUntil((s) =>
-      s.some((x) => x.name === 'o2c_job_last_success_timestamp_seconds' && x.labels.job === 'bill-run'),
+      s.some(
+        (x) => x.name === 'o2c_job_last_success_timestamp_seconds' && x.labels.periodic_job === 'bill-run',
+      ),
     );
     const one = (name: string, labels: Record<string, string> = {}) =>
       samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
@@ -172,10 +174,12 @@ describe('GET /metrics of a running service (invoicing, from its build)', () => 
       ['bill-run', 0],
       ['overdue', 0],
     ]);
-    expect(one('o2c_job_runs_total', { job: 'bill-run', outcome: 'success' }).map((s) => s.value)).toEqual([
-      1,
-    ]);
-    expect(one('o2c_job_last_duration_seconds', { job: 'bill-run', outcome: 'success' })).toHaveLength(1);
+    expect(
+      one('o2c_job_runs_total', { periodic_job: 'bill-run', outcome: 'success' }).map((s) => s.value),
+    ).toEqual([1]);
+    expect(
+      one('o2c_job_last_duration_seconds', { periodic_job: 'bill-run', outcome: 'success' }),
+    ).toHaveLength(1);
     expect(
       one('o2c_http_server_request_duration_seconds_count', {
         method: 'GET',

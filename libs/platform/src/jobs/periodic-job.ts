@@ -12,7 +12,7 @@ const tracer = trace.getTracer('@o2c/platform');
  * the same work runs for any date through the service's admin endpoint. An interval of 0 disables it.
  * Each run is a trace of its own, which the events it produces carry. Each run is counted by outcome
  * (`o2c_job_runs_total`), timed (`o2c_job_last_duration_seconds`), and a success is stamped with the clock's
- * time (`o2c_job_last_success_timestamp_seconds`), all labelled with `jobName`.
+ * time (`o2c_job_last_success_timestamp_seconds`), all labelled `periodic_job` with `jobName`.
  */
 export abstract class PeriodicJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
