@@ -50,11 +50,11 @@ export abstract class PeriodicJob implements OnApplicationBootstrap, OnApplicati
     const asOf = CalendarDate.ofInstant(this.clock.now()).toString();
     const started = performance.now();
     const ran = (outcome: 'success' | 'failure') => {
-      const job = this.jobName;
-      o2cCounter('jobRuns').add(1, { job, outcome });
-      o2cGauge('jobLastDuration').record((performance.now() - started) / 1_000, { job, outcome });
+      const labels = { periodic_job: this.jobName };
+      o2cCounter('jobRuns').add(1, { ...labels, outcome });
+      o2cGauge('jobLastDuration').record((performance.now() - started) / 1_000, { ...labels, outcome });
       if (outcome === 'success')
-        o2cGauge('jobLastSuccess').record(this.clock.now().getTime() / 1_000, { job });
+        o2cGauge('jobLastSuccess').record(this.clock.now().getTime() / 1_000, labels);
     };
     this.running = tracer
       .startActiveSpan(`job ${this.constructor.name}`, { root: true }, (span) =>
