@@ -1,11 +1,11 @@
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { createKafka } from './kafka-connection';
+import { createKafka, type KafkaSecurity } from './kafka-connection';
 import { type Admin, type Kafka } from 'kafkajs';
 
 export const KAFKA = Symbol('KAFKA');
 export const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');
 
-export interface KafkaModuleOptions {
+export interface KafkaModuleOptions extends KafkaSecurity {
   readonly brokers: string;
   readonly clientId: string;
 }

@@ -16,11 +16,14 @@ import { type EventSchemas } from './cloudevents/event-schemas';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DEAD_LETTERS_ADMIN_GUARD } from './dead-letters/dead-letters.guard';
 import { DeadLetters } from './dead-letters/dead-letters.service';
+import { InboxConsumer } from './inbox/inbox-consumer';
+import { MessagingGauges } from './messaging-gauges';
 import {
   KafkaInboxServer,
   RethrowToTransportFilter,
   type KafkaInboxServerOptions,
 } from './inbox/kafka-inbox.server';
+import { type TopicSettings } from './kafka-connection';
 import { KAFKA } from './kafka.module';
 import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox-relay';
@@ -50,6 +53,8 @@ export interface MessagingOptions {
    * Without one the dead-letter API answers 401 to everyone.
    */
   readonly adminGuard?: CanActivate;
+  /** How the topics the service creates (its dead-letter topics) are made; the cluster's defaults by default. */
+  readonly topics?: TopicSettings;
   readonly consumer?: Partial<
     Pick<
       KafkaInboxServerOptions,
@@ -93,8 +98,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 }
 
 /**
- * The transactional outbox (inject `Outbox`), its relay, and the dead-letter admin API
- * of a service (behind `adminGuard`). `connectInboxConsumer` adds the consuming side once the app exists.
+ * The transactional outbox (inject `Outbox`), its relay, the dead-letter admin API
+ * of a service (behind `adminGuard`), and the gauges of its outbox, dead letters and consumer group. `connectInboxConsumer` adds the consuming side once the app exists.
  */
 @Module({})
 export class MessagingModule {
@@ -118,8 +123,10 @@ export class MessagingModule {
         },
         DeadLetters,
         OutboxRelayService,
+        InboxConsumer,
+        MessagingGauges,
       ],
-      exports: [Outbox, DeadLetters, MESSAGING_OPTIONS, CLOCK],
+      exports: [Outbox, DeadLetters, InboxConsumer, MESSAGING_OPTIONS, CLOCK],
     };
   }
 }
@@ -137,6 +144,7 @@ export function connectInboxConsumer(
     groupId: options.groupId,
     schemas: options.schemas,
     topicNamespace: options.topicNamespace,
+    ...(options.topics ? { topicSettings: options.topics } : {}),
     ...options.consumer,
     ...overrides,
   });
@@ -157,5 +165,6 @@ export function connectInboxConsumer(
   deferred.setIsInitialized(true);
   deferred.setIsInitHookCalled(true);
   app.get(DeadLetters).attach(server);
+  app.get(InboxConsumer).attach(server);
   return server;
 }

@@ -1,4 +1,5 @@
-import { metrics, type Counter, type Histogram } from '@opentelemetry/api';
+import { type Counter, type Histogram } from '@opentelemetry/api';
+import { o2cCounter, o2cHistogram } from '@o2c/observability';
 
 interface MessagingInstruments {
   readonly published: Counter;
@@ -7,28 +8,16 @@ interface MessagingInstruments {
   readonly duration: Histogram;
 }
 
-let instruments: MessagingInstruments | undefined;
-
 /**
- * Counters and timings of the messaging layer, exported wherever the service's OpenTelemetry
- * SDK sends metrics. Created on first use, once the SDK has registered its meter provider.
+ * Counters and timings of the messaging layer (`O2C_METRICS` of `@o2c/observability`), on `GET /metrics`
+ * and wherever the service's OpenTelemetry SDK sends metrics. Made on first use, once the SDK has
+ * registered its meter provider.
  */
 export function messagingMetrics(): MessagingInstruments {
-  if (instruments) return instruments;
-  const meter = metrics.getMeter('@o2c/messaging');
-  instruments = {
-    published: meter.createCounter('o2c.outbox.published', {
-      description: 'Events the outbox relay published to Kafka',
-    }),
-    handled: meter.createCounter('o2c.inbox.messages', {
-      description:
-        'Messages the inbox consumer finished, by outcome: applied, duplicate, ignored, dead_lettered',
-    }),
-    retried: meter.createCounter('o2c.inbox.retries', { description: 'Failed attempts that were retried' }),
-    duration: meter.createHistogram('o2c.inbox.handle.duration', {
-      description: 'Time to validate and apply one event, database transaction included',
-      unit: 'ms',
-    }),
+  return {
+    published: o2cCounter('outboxPublished'),
+    handled: o2cCounter('inboxMessages'),
+    retried: o2cCounter('inboxRetries'),
+    duration: o2cHistogram('inboxHandleDuration'),
   };
-  return instruments;
 }

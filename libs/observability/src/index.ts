@@ -2,3 +2,4 @@ export * from './http-tracing';
 export * from './logging';
 export * from './telemetry';
 export * from './trace-context';
+export * from './metrics';

@@ -17,3 +17,5 @@ export * from './runs/run-failures.http.controller';
 export * from './runs/run-failures.module';
 export * from './openapi/openapi-document';
 export * from './openapi/problem.response';
+export * from './runs/run-failures.gauge';
+export * from './metrics/metrics.controller';

@@ -1,7 +1,7 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { loggerParams } from '@o2c/observability';
+import { ensureMetrics, loggerParams } from '@o2c/observability';
 import {
   ensureDatabase,
   resolveDatabaseLocation,
@@ -11,9 +11,20 @@ import {
 import { LoggerModule } from 'nestjs-pino';
 import { type ServiceEnv } from './config/service-env';
 import { AsyncApiController } from './asyncapi.controller';
-import { HealthController, KafkaHealthIndicator } from './health/health.controller';
+import {
+  ConsumerGroupHealthIndicator,
+  HealthController,
+  KafkaHealthIndicator,
+} from './health/health.controller';
+import { HttpMetricsMiddleware, MetricsController } from './metrics/metrics.controller';
 import { type Clock, eventSchemas } from '@o2c/contracts';
-import { type EventSchemas, KafkaModule, MessagingModule, type MessagingOptions } from '@o2c/messaging';
+import {
+  type EventSchemas,
+  KafkaModule,
+  kafkaSecurityOf,
+  MessagingModule,
+  type MessagingOptions,
+} from '@o2c/messaging';
 import { SERVICE_ENV } from './service-env.token';
 import { ADMIN_TOKEN_SETTINGS, AdminTokenGuard, type AdminTokenSettings } from './http/admin-token.guard';
 
@@ -32,12 +43,15 @@ export interface ServiceCoreOptions<E extends ServiceEnv> {
 /**
  * What every o2c service has: validated settings, JSON logs, its own database (created if
  * missing, migrated at start-up), a Kafka connection, the outbox with its relay, the
- * dead-letter admin API (behind `ADMIN_TOKEN`), a clock, the health endpoints, and what
- * `@AdminOnly()` needs to close any other controller or route to all but holders of `ADMIN_TOKEN`.
+ * dead-letter admin API (behind `ADMIN_TOKEN`), a clock, the health endpoints, `GET /metrics` with every
+ * request timed, and what `@AdminOnly()` needs to close any other controller or route to all but holders
+ * of `ADMIN_TOKEN`.
  */
 @Module({})
-export class ServiceCoreModule {
+export class ServiceCoreModule implements NestModule {
   static forRoot<E extends ServiceEnv>(options: ServiceCoreOptions<E>): DynamicModule {
+    // Before any instrument is made: one made without a meter provider stays a no-op.
+    ensureMetrics(`o2c-${options.service}`);
     const location = resolveDatabaseLocation(options.env.DATABASE_URL, `o2c_${options.service}`);
     const adminToken: AdminTokenSettings = { service: options.service, token: options.env.ADMIN_TOKEN };
     return {
@@ -55,7 +69,11 @@ export class ServiceCoreModule {
             });
           },
         }),
-        KafkaModule.forRoot({ brokers: options.env.KAFKA_BROKERS, clientId: `o2c-${options.service}` }),
+        KafkaModule.forRoot({
+          brokers: options.env.KAFKA_BROKERS,
+          clientId: `o2c-${options.service}`,
+          ...kafkaSecurityOf(options.env),
+        }),
         TerminusModule.forRoot({ logger: false }),
         MessagingModule.forRoot({
           source: `o2c/${options.service}`,
@@ -64,18 +82,31 @@ export class ServiceCoreModule {
           schemas: options.schemas ?? eventSchemas,
           // The dead-letter API is an operations endpoint like the service's own.
           adminGuard: new AdminTokenGuard(adminToken),
+          topics: {
+            ...(options.env.KAFKA_TOPIC_REPLICATION_FACTOR === undefined
+              ? {}
+              : { replicationFactor: options.env.KAFKA_TOPIC_REPLICATION_FACTOR }),
+            ...(options.env.KAFKA_TOPIC_MIN_INSYNC_REPLICAS === undefined
+              ? {}
+              : { minInsyncReplicas: options.env.KAFKA_TOPIC_MIN_INSYNC_REPLICAS }),
+          },
           ...(options.clock ? { clock: options.clock } : {}),
           ...(options.consumer ? { consumer: options.consumer } : {}),
         }),
       ],
-      controllers: [HealthController, AsyncApiController],
+      controllers: [HealthController, AsyncApiController, MetricsController],
       providers: [
         KafkaHealthIndicator,
+        ConsumerGroupHealthIndicator,
         { provide: SERVICE_ENV, useValue: options.env },
         { provide: ADMIN_TOKEN_SETTINGS, useValue: adminToken },
       ],
       // ADMIN_TOKEN_SETTINGS: what `@AdminOnly()` needs, in every module of the service.
       exports: [SERVICE_ENV, ADMIN_TOKEN_SETTINGS],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
   }
 }

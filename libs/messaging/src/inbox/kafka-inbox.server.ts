@@ -14,7 +14,7 @@ import { type DataSource } from 'typeorm';
 import { decodeEvent, headersAsStrings, type EventRecord } from '../cloudevents/cloud-event-codec';
 import { validateEventData, type EventSchemas } from '../cloudevents/event-schemas';
 import { describeError, isRetryable } from '../errors';
-import { ensureTopics } from '../kafka-connection';
+import { ensureTopics, type TopicSettings } from '../kafka-connection';
 import { messagingMetrics } from '../metrics';
 import { namespacedTopic } from '../topic-namespace';
 import { InboxContext, type MessageCoordinates } from './inbox-context';
@@ -33,6 +33,8 @@ export interface KafkaInboxServerOptions {
    * default. Dead letters follow: `<namespace>.<topic>.<group>.dlq`.
    */
   readonly topicNamespace?: string;
+  /** Replication and `min.insync.replicas` of the dead-letter topics it creates; the cluster's defaults by default. */
+  readonly topicSettings?: TopicSettings;
   /** Attempts before a message is dead-lettered (transient failures only). */
   readonly maxAttempts?: number;
   readonly initialRetryDelayMs?: number;
@@ -77,6 +79,8 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
   private closing = false;
   private starting?: Promise<void>;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private joined = false;
+  private joinWaiters = new Set<(joined: boolean) => void>();
 
   constructor(private readonly options: KafkaInboxServerOptions) {
     super();
@@ -84,6 +88,41 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
 
   get groupId(): string {
     return this.options.groupId;
+  }
+
+  /** The physical topics it consumes (none when the service handles no event). */
+  get topics(): string[] {
+    return [...new Set([...this.messageHandlers.keys()].map((type) => this.topicOf(type)))];
+  }
+
+  /**
+   * Whether its consumer is a member of its group: from the first `GROUP_JOIN` until it crashes, stops or
+   * disconnects (a rebalance among members does not count as leaving). A server without handlers has no
+   * consumer and is never joined.
+   */
+  get isJoined(): boolean {
+    return this.joined;
+  }
+
+  /** Resolves true once the consumer is joined (at once if it is), false after `timeoutMs` or on closing. */
+  whenJoined(timeoutMs: number): Promise<boolean> {
+    if (this.joined) return Promise.resolve(true);
+    if (this.closing) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (joined: boolean) => {
+        clearTimeout(timer);
+        this.joinWaiters.delete(done);
+        resolve(joined);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.joinWaiters.add(done);
+    });
+  }
+
+  private setJoined(joined: boolean): void {
+    this.joined = joined;
+    if (!joined) return;
+    for (const waiter of [...this.joinWaiters]) waiter(true);
   }
 
   /**
@@ -114,6 +153,8 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
 
   async close(): Promise<void> {
     this.closing = true;
+    this.setJoined(false);
+    for (const waiter of [...this.joinWaiters]) waiter(false);
     await this.starting;
     // kafkajs' disconnect stops fetching and waits for the messages being handled.
     await this.consumer?.disconnect();
@@ -137,7 +178,7 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
   }
 
   private async start(): Promise<void> {
-    const topics = [...new Set([...this.messageHandlers.keys()].map((type) => this.topicOf(type)))];
+    const topics = this.topics;
     if (topics.length === 0) return;
     const admin = this.options.kafka.admin();
     await admin.connect();
@@ -145,6 +186,8 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
       await ensureTopics(
         admin,
         topics.map((t) => deadLetterTopic(t, this.options.groupId)),
+        6,
+        this.options.topicSettings,
       );
     } finally {
       await admin.disconnect();
@@ -160,6 +203,9 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
       // kafkajs restarts a crashed consumer by default; not while we are closing it.
       retry: { restartOnFailure: () => Promise.resolve(!this.closing) },
     });
+    const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, () => this.setJoined(true));
+    for (const left of [CRASH, STOP, DISCONNECT]) this.consumer.on(left, () => this.setJoined(false));
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({

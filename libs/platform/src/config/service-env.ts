@@ -1,5 +1,10 @@
 import { LOG_LEVELS, type LogLevel } from '@o2c/observability';
-import { parseBrokers, parseTopicNamespace } from '@o2c/messaging';
+import {
+  kafkaSettingsProblems,
+  parseBrokers,
+  parseTopicNamespace,
+  type KafkaSecuritySettings,
+} from '@o2c/messaging';
 import { resolveDatabaseLocation } from '@o2c/persistence';
 import {
   IsIn,
@@ -44,6 +49,49 @@ function ParsesWith(parse: (value: string) => unknown, options?: ValidationOptio
 }
 
 /**
+ * Checks the variable against the other Kafka security settings of the same object (`kafkaSettingsProblems`
+ * of `@o2c/messaging`), reporting the problems that concern it; runs on an unset variable too (a user name
+ * without its password is the password's problem).
+ */
+function KafkaSecuritySetting(): PropertyDecorator {
+  return (target, propertyName) => {
+    const variable = String(propertyName);
+    const problemsOf = (object: object) =>
+      kafkaSettingsProblems(object as KafkaSecuritySettings).filter((p) => p.variable === variable);
+    registerDecorator({
+      name: 'kafkaSecuritySetting',
+      target: target.constructor,
+      propertyName: variable,
+      options: {
+        message: (args) =>
+          problemsOf(args.object)
+            .map((p) => p.message)
+            .join('; '),
+      },
+      validator: { validate: (_value: unknown, args) => problemsOf(args!.object).length === 0 },
+    });
+  };
+}
+
+/** The value is at most that of another (numeric) variable, when both are set. */
+function NotAbove(other: string): PropertyDecorator {
+  return (target, propertyName) => {
+    registerDecorator({
+      name: 'notAbove',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: `${String(propertyName)} must not be greater than ${other}` },
+      validator: {
+        validate(value: unknown, args) {
+          const limit = (args!.object as Record<string, unknown>)[other];
+          return typeof value !== 'number' || typeof limit !== 'number' || value <= limit;
+        },
+      },
+    });
+  };
+}
+
+/**
  * Variables every o2c service reads. A service's own `config/env.schema.ts` extends it.
  * Secrets among them are marked `(secret)` in their description.
  */
@@ -65,6 +113,57 @@ export abstract class ServiceEnv {
   @IsNotEmpty({ message: 'KAFKA_BROKERS is required, e.g. 127.0.0.1:9092' })
   @ParsesWith(parseBrokers)
   KAFKA_BROKERS!: string;
+
+  /**
+   * `true`: TLS to the brokers, with the system's CAs unless `KAFKA_SSL_CA_FILE` names others; `false` or
+   * unset: plaintext (unless one of the `KAFKA_SSL_*_FILE`s is set, which turns TLS on).
+   */
+  @KafkaSecuritySetting()
+  KAFKA_SSL?: string;
+
+  /** PEM file of the CAs that signed the brokers' certificates (read at boot). */
+  @KafkaSecuritySetting()
+  KAFKA_SSL_CA_FILE?: string;
+
+  /** PEM file of the client certificate for mutual TLS, with `KAFKA_SSL_KEY_FILE` (read at boot). */
+  @KafkaSecuritySetting()
+  KAFKA_SSL_CERT_FILE?: string;
+
+  /** PEM file of the client certificate's private key (read at boot). (secret) */
+  @KafkaSecuritySetting()
+  KAFKA_SSL_KEY_FILE?: string;
+
+  /** SASL authentication: `plain`, `scram-sha-256` or `scram-sha-512`; none when unset. */
+  @KafkaSecuritySetting()
+  KAFKA_SASL_MECHANISM?: string;
+
+  /** SASL user name; required with `KAFKA_SASL_MECHANISM`. */
+  @KafkaSecuritySetting()
+  KAFKA_SASL_USERNAME?: string;
+
+  /** SASL password; required with `KAFKA_SASL_MECHANISM`. (secret) */
+  @KafkaSecuritySetting()
+  KAFKA_SASL_PASSWORD?: string;
+
+  /**
+   * Replication factor of the topics the service creates (its dead-letter topics); the cluster's
+   * `default.replication.factor` when unset.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(32767)
+  KAFKA_TOPIC_REPLICATION_FACTOR?: number;
+
+  /**
+   * `min.insync.replicas` of the topics the service creates; the cluster's when unset. At most the
+   * replication factor (a producer with acks=all could never write otherwise).
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @NotAbove('KAFKA_TOPIC_REPLICATION_FACTOR')
+  KAFKA_TOPIC_MIN_INSYNC_REPLICAS?: number;
 
   /** Kafka consumer group of the service; the service's name when unset (one group per service). */
   @IsOptional()

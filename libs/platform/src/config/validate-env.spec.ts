@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { IsInt, Min } from 'class-validator';
 import { ServiceEnv } from './service-env';
 import { InvalidConfigurationError, validateEnv } from './validate-env';
@@ -79,6 +82,53 @@ describe(validateEnv.name, () => {
   it('explains a DATABASE_URL that is not a postgres URL', () => {
     expect(problemsOf({ ...valid, DATABASE_URL: 'mysql://root@db/x' })).toEqual([
       'DATABASE_URL must be a postgres:// URL, got mysql://',
+    ]);
+  });
+
+  it('takes Kafka TLS from KAFKA_SSL and readable PEM files, SASL with its user and password, and topic settings', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'o2c-kafka-'));
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n');
+    try {
+      const sut = validateEnv(ExampleEnv, {
+        ...valid,
+        KAFKA_SSL: 'true',
+        KAFKA_SSL_CA_FILE: ca,
+        KAFKA_SASL_MECHANISM: 'scram-sha-256',
+        KAFKA_SASL_USERNAME: 'o2c',
+        KAFKA_SASL_PASSWORD: 's3cret',
+        KAFKA_TOPIC_REPLICATION_FACTOR: '3',
+        KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '2',
+      });
+      expect(sut.KAFKA_SSL_CA_FILE).toBe(ca);
+      expect(sut.KAFKA_TOPIC_REPLICATION_FACTOR).toBe(3);
+      expect(sut.KAFKA_TOPIC_MIN_INSYNC_REPLICAS).toBe(2);
+      expect(validateEnv(ExampleEnv, valid).KAFKA_TOPIC_REPLICATION_FACTOR).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('refuses bad Kafka security and topic settings, naming each variable', () => {
+    expect(
+      problemsOf({
+        ...valid,
+        KAFKA_SSL: 'yes',
+        KAFKA_SSL_CA_FILE: '/nonexistent/ca.pem',
+        KAFKA_SASL_MECHANISM: 'scram-sha-1',
+        KAFKA_SASL_USERNAME: 'o2c',
+        KAFKA_TOPIC_REPLICATION_FACTOR: '2',
+        KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '3',
+      }),
+    ).toEqual([
+      'KAFKA_SSL must be true or false, got "yes"',
+      expect.stringMatching(/^KAFKA_SSL_CA_FILE: cannot read \/nonexistent\/ca.pem \(ENOENT/),
+      'KAFKA_SASL_MECHANISM must be one of plain, scram-sha-256, scram-sha-512, got "scram-sha-1"',
+      'KAFKA_SASL_PASSWORD is required with KAFKA_SASL_MECHANISM',
+      'KAFKA_TOPIC_MIN_INSYNC_REPLICAS must not be greater than KAFKA_TOPIC_REPLICATION_FACTOR',
+    ]);
+    expect(problemsOf({ ...valid, KAFKA_TOPIC_REPLICATION_FACTOR: '0' })).toEqual([
+      'KAFKA_TOPIC_REPLICATION_FACTOR must not be less than 1',
     ]);
   });
 });

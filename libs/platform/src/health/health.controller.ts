@@ -6,7 +6,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { KafkaAdmin } from '@o2c/messaging';
+import { InboxConsumer, KafkaAdmin } from '@o2c/messaging';
 
 @Injectable()
 export class KafkaHealthIndicator {
@@ -27,7 +27,34 @@ export class KafkaHealthIndicator {
   }
 }
 
-/** `live`: the process answers. `ready`: it can reach its database and Kafka, so it can take work. */
+/**
+ * How long a readiness check waits for a consumer that is joining its group (the first seconds after start)
+ * before it answers 503. A probe with a shorter timeout sees a join in progress as not ready, as it is.
+ */
+export const GROUP_JOIN_WAIT_MS = 5_000;
+
+@Injectable()
+export class ConsumerGroupHealthIndicator {
+  constructor(
+    private readonly indicator: HealthIndicatorService,
+    private readonly consumer: InboxConsumer,
+  ) {}
+
+  /** Up when the service's consumer is a member of its group, or when it consumes nothing. */
+  async isHealthy(key: string, waitMs = GROUP_JOIN_WAIT_MS) {
+    const check = this.indicator.check(key);
+    const consuming = this.consumer.consuming;
+    if (!consuming) return check.up({ consuming: false });
+    return (await this.consumer.whenJoined(waitMs))
+      ? check.up({ group: consuming.groupId })
+      : check.down({ group: consuming.groupId, message: 'the consumer has not joined its group' });
+  }
+}
+
+/**
+ * `live`: the process answers. `ready`: it can reach its database and Kafka and its consumer is a member of
+ * its group, so it can take work.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
@@ -35,6 +62,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly kafka: KafkaHealthIndicator,
+    private readonly consumerGroup: ConsumerGroupHealthIndicator,
   ) {}
 
   @Get('live')
@@ -57,6 +85,7 @@ export class HealthController {
     return this.health.check([
       () => this.database.pingCheck('database').withTimeout(2_000),
       () => this.kafka.isHealthy('kafka'),
+      () => this.consumerGroup.isHealthy('consumer'),
     ]);
   }
 }

@@ -13,6 +13,7 @@ import {
   DealRepository,
 } from '../../infra/deal.repository';
 import { CheckDealHandler } from '../check-deal/check-deal.handler';
+import { countDealWebhook } from './deal-webhook.metrics';
 import {
   type AcceptDealCommand,
   type AcceptStoredDeal,
@@ -73,6 +74,10 @@ export class AcceptDealHandler {
   }
 
   private async intake(deal: ClosedDeal): Promise<WebhookDealResult> {
+    return countDealWebhook(await this.intakeOnce(deal));
+  }
+
+  private async intakeOnce(deal: ClosedDeal): Promise<WebhookDealResult> {
     const first = await this.deals.transaction(async (manager): Promise<WebhookDealResult | undefined> => {
       await this.deals.lockContract(manager, originalDealIdOf(deal));
       const seen = await this.deals.findRevision(manager, deal.id, deal.revision);

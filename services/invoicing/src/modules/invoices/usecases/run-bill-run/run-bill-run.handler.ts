@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { type CalendarDate } from '@o2c/billing';
 import { CLOCK, type Clock } from '@o2c/contracts';
+import { o2cCounter } from '@o2c/observability';
 import { RunFailures } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
@@ -147,6 +148,7 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
   ): Promise<void> {
     const counted = await this.dataSource.transaction(async (manager) => {
       const counts = { contracts: 0, issued: 0, failed: 0 };
+      const kinds: string[] = [];
       const failed: BillRunSummary['failed'] = [];
       for (const contractId of contractIds) {
         if (!options.wait && !(await this.repository.tryLockContract(manager, contractId))) {
@@ -158,13 +160,16 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
         const outcome = await this.failures.attempt(manager, item, (contractManager) =>
           this.issue.execute(contractManager, contractId, asOf, summary.billRunId),
         );
-        if (outcome.ok) counts.issued += outcome.value.length;
-        else failed.push({ contractId, ...outcome.failure });
+        if (outcome.ok) {
+          counts.issued += outcome.value.length;
+          kinds.push(...outcome.value.map((document) => document.kind));
+        } else failed.push({ contractId, ...outcome.failure });
       }
       counts.failed = failed.length;
       await this.billRuns.progress(manager, summary.billRunId, counts, this.clock.now());
-      return { counts, failed };
+      return { counts, failed, kinds };
     });
+    for (const kind of counted.kinds) o2cCounter('billRunDocuments').add(1, { kind });
     // Counted once the chunk is committed.
     summary.contracts += counted.counts.contracts;
     summary.issued += counted.counts.issued;

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type Clock } from '@o2c/contracts';
-import { contextOf } from '@o2c/observability';
+import { contextOf, o2cCounter } from '@o2c/observability';
 import { DataSource } from 'typeorm';
 import { PROVISIONING_SETTINGS, type ProvisioningSettings } from '../../../../config/provisioning-settings';
 import { retryDelayMs } from '../../domain/retry-policy';
@@ -91,6 +91,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         ...(delay === undefined ? {} : { nextAttemptAt: new Date(now.getTime() + delay) }),
       };
       await this.deliveries.recordAttempt(manager, delivery, attempt);
+      o2cCounter('licenseDeliveries').add(1, { product: delivery.product, outcome: attempt.outcome });
       if (attempt.outcome === 'dead') {
         this.logger.warn({ msg: 'delivery is dead after its last attempt', delivery: delivery.id });
       }
