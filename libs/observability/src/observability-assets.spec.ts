@@ -50,14 +50,14 @@ const rules: Rule[] = (
   parse(read('deploy/observability/prometheus-alerts.yml')) as { groups: { rules: Rule[] }[] }
 ).groups.flatMap((g) => g.rules);
 
-/** The anchors GitHub gives the `##` headings of docs/runbooks.md (appended verbatim to docs/operations.md). */
+/** The anchors GitHub gives the headings of docs/operations.md (the runbooks are `###` under "Alerts and runbooks"). */
 const anchors = new Set(
-  read('docs/runbooks.md')
+  read('docs/operations.md')
     .split('\n')
-    .filter((line) => line.startsWith('## '))
+    .filter((line) => /^#{2,3} /.test(line))
     .map((line) =>
       line
-        .slice(3)
+        .replace(/^#+ /, '')
         .trim()
         .toLowerCase()
         .replace(/[^a-z0-9 -]/g, '')
