@@ -240,9 +240,11 @@ export async function billRun(stack: BenchStack, day: BenchDay, contracts: numbe
       headers,
       body: JSON.stringify({ asOf: day.today }),
     });
-    if (response.status !== 202) throw new Error(`bill run: ${response.status} ${await response.text()}`);
+    // Before bill runs were jobs (o2c before 2026-12), the answer came once the run had ended, with 200.
+    if (response.status !== 202 && response.status !== 200)
+      throw new Error(`bill run: ${response.status} ${await response.text()}`);
     const location = response.headers.get('location');
-    let status = 'running';
+    let status = response.status === 200 ? 'finished' : 'running';
     while (status === 'running') {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const run = (await (await fetch(`${base}${location}`, { headers })).json()) as { status: string };

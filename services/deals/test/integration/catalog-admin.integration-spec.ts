@@ -232,6 +232,7 @@ describe('GET /openapi.json', () => {
       ['GET /asyncapi.json', '200', '-'],
       ['GET /health/live', '200', '-'],
       ['GET /health/ready', '200 503', '-'],
+      ['GET /metrics', '200', '-'],
       ['GET /openapi.json', '200', '-'],
       ['GET /v1/admin/dead-letters', '200 400 401', 'admin'],
       ['GET /v1/catalog', '200', '-'],
