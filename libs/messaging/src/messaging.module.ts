@@ -63,6 +63,7 @@ export interface MessagingOptions {
       | 'maxRetryDelayMs'
       | 'partitionsConsumedConcurrently'
       | 'sessionTimeoutMs'
+      | 'batchSize'
     >
   >;
 }

@@ -91,7 +91,7 @@ export class ServiceCoreModule implements NestModule {
               : { minInsyncReplicas: options.env.KAFKA_TOPIC_MIN_INSYNC_REPLICAS }),
           },
           ...(options.clock ? { clock: options.clock } : {}),
-          ...(options.consumer ? { consumer: options.consumer } : {}),
+          consumer: { batchSize: options.env.INBOX_BATCH_SIZE, ...options.consumer },
         }),
       ],
       controllers: [HealthController, AsyncApiController, MetricsController],

@@ -2,15 +2,9 @@ import { type ArgumentsHost, Catch, type RpcExceptionFilter } from '@nestjs/comm
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type Clock, deadLetterTopic, TopicOfEventType, type EventType } from '@o2c/contracts';
-import {
-  type Consumer,
-  type EachMessagePayload,
-  type Kafka,
-  type KafkaMessage,
-  type Producer,
-} from 'kafkajs';
+import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { lastValueFrom, throwError, type Observable } from 'rxjs';
-import { type DataSource } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 import { decodeEvent, headersAsStrings, type EventRecord } from '../cloudevents/cloud-event-codec';
 import { validateEventData, type EventSchemas } from '../cloudevents/event-schemas';
 import { describeError, isRetryable } from '../errors';
@@ -40,6 +34,12 @@ export interface KafkaInboxServerOptions {
   readonly initialRetryDelayMs?: number;
   readonly maxRetryDelayMs?: number;
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Messages of one partition applied in one database transaction, with one offset commit (1: each on its
+   * own). A batch that fails is rolled back whole and its messages are then applied one at a time, with their
+   * retries and dead letters, so that one bad message stays one failure. 50 by default.
+   */
+  readonly batchSize?: number;
   readonly sessionTimeoutMs?: number;
   /** Fault injection for tests: runs after the database commit and before the offset commit. */
   readonly afterCommit?: (event: EventRecord) => Promise<void>;
@@ -48,6 +48,14 @@ export interface KafkaInboxServerOptions {
 export type ReplayOutcome = 'applied' | 'duplicate';
 
 const tracer = trace.getTracer('@o2c/messaging');
+
+/** A message ready to be applied with others. */
+interface Pending {
+  readonly message: KafkaMessage;
+  readonly record: EventRecord;
+  readonly handler: MessageHandler;
+  readonly data: unknown;
+}
 
 /**
  * Handler errors reach the transport as they were thrown (Nest's default RPC filter would
@@ -65,7 +73,8 @@ export class RethrowToTransportFilter implements RpcExceptionFilter {
  * with exactly-once effects: each message is decoded from CloudEvents binary mode,
  * validated against its schema, and handled in one database transaction together with the
  * insert of its id into the inbox; the offset is committed after that transaction. A
- * redelivered event finds its id and changes nothing. Partitions run in parallel, each in
+ * redelivered event finds its id and changes nothing. Up to `batchSize` consecutive messages of a
+ * partition share the transaction and the offset commit. Partitions run in parallel, each in
  * order. Transient failures are retried with exponential backoff (heartbeating meanwhile);
  * after the last attempt, or at once for a NonRetryableError, the message goes to
  * `<topic>.<group>.dlq` and the `dead_letter` table, and the partition moves on.
@@ -211,7 +220,8 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
     await this.consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachMessage: (payload) => this.track(this.onMessage(payload)),
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.track(this.onBatch(payload)),
     });
   }
 
@@ -220,8 +230,172 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
     return work.finally(() => this.inFlight.delete(work));
   }
 
-  private async onMessage(payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
+  /**
+   * A batch of one partition, in order: runs of up to `batchSize` messages that have a handler are applied
+   * together; a message without one (another service's event type) or that cannot be decoded is handled on its
+   * own. Stops between runs when the consumer stops or the batch goes stale (a rebalance): what was not
+   * committed is delivered again.
+   */
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const { topic, partition } = batch;
+    const resolveOffset = (offset: string) => payload.resolveOffset(offset);
+    const heartbeat = () => payload.heartbeat();
+    const isRunning = () => payload.isRunning();
+    const isStale = () => payload.isStale();
+    const size = Math.max(1, this.options.batchSize ?? 50);
+    let run: Pending[] = [];
+    const flush = async () => {
+      const pending = run;
+      run = [];
+      await this.applyRun(topic, partition, pending, heartbeat, resolveOffset);
+      await heartbeat();
+    };
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || this.closing) return;
+      const pending = this.pending(message);
+      if (pending) {
+        run.push(pending);
+        if (run.length >= size) await flush();
+        continue;
+      }
+      await flush();
+      await this.onMessage(topic, partition, message, heartbeat);
+      resolveOffset(message.offset);
+    }
+    if (isRunning() && !isStale() && !this.closing) await flush();
+  }
+
+  /**
+   * Applies `pending` together. When one of them fails, the batch is rolled back whole; those before it are
+   * applied again together, it goes on on its own (its failure counts as its first attempt: retried or
+   * dead-lettered as any), and those after it form the next batch.
+   */
+  private async applyRun(
+    topic: string,
+    partition: number,
+    pending: Pending[],
+    heartbeat: () => Promise<void>,
+    resolveOffset: (offset: string) => void,
+  ): Promise<void> {
+    while (pending.length > 0) {
+      if (pending.length === 1) {
+        await this.onMessage(topic, partition, pending[0]!.message, heartbeat);
+        resolveOffset(pending[0]!.message.offset);
+        return;
+      }
+      const outcome = await this.applyTogether(topic, partition, pending);
+      if (outcome.ok) {
+        const last = pending.at(-1)!.message.offset;
+        await this.commit({ topic, partition, offset: last });
+        resolveOffset(last);
+        return;
+      }
+      if (outcome.failedAt === undefined) {
+        // Not one message's failure (the database went away…): each on its own, with its retries.
+        this.logger.warn?.(
+          `${this.options.groupId}: a batch of ${pending.length} failed (${describeError(outcome.error)}); applying its events one at a time`,
+        );
+        for (const { message } of pending) {
+          await this.onMessage(topic, partition, message, heartbeat);
+          resolveOffset(message.offset);
+        }
+        return;
+      }
+      await this.applyRun(topic, partition, pending.slice(0, outcome.failedAt), heartbeat, resolveOffset);
+      const failed = pending[outcome.failedAt]!;
+      await this.onMessage(topic, partition, failed.message, heartbeat, { error: outcome.error });
+      resolveOffset(failed.message.offset);
+      pending = pending.slice(outcome.failedAt + 1);
+    }
+  }
+
+  /** A message that can be applied with others: decoded, with a handler, its data valid. */
+  private pending(message: KafkaMessage): Pending | undefined {
+    try {
+      const record = decodeEvent(message);
+      const handler = this.getHandlerByPattern(record.type);
+      if (!handler) return undefined;
+      return {
+        message,
+        record,
+        handler,
+        data: validateEventData(this.options.schemas, record.type, record.data),
+      };
+    } catch {
+      return undefined; // handled on its own: dead-lettered with its reason
+    }
+  }
+
+  /**
+   * Applies `pending` in one transaction: their ids into the inbox in one statement, then each new one's
+   * handler in order. When anything fails the transaction is rolled back whole and nothing is applied;
+   * `failedAt` is the message whose handler failed, if it was one.
+   */
+  private async applyTogether(
+    topic: string,
+    partition: number,
+    pending: Pending[],
+  ): Promise<{ ok: true } | { ok: false; failedAt?: number; error: unknown }> {
+    const started = performance.now();
+    let applied: boolean[];
+    let current: number | undefined;
+    try {
+      applied = await this.options.dataSource.transaction(async (manager) => {
+        const inserted = await manager.query<{ event_id: string }[]>(
+          `INSERT INTO inbox (consumer_group, event_id, type, topic, partition, "offset")
+           SELECT $1, event_id, type, $2, $3, "offset" FROM unnest($4::text[], $5::text[], $6::bigint[]) AS m(event_id, type, "offset")
+           ON CONFLICT DO NOTHING RETURNING event_id`,
+          [
+            this.options.groupId,
+            topic,
+            partition,
+            pending.map((p) => p.record.id),
+            pending.map((p) => p.record.type),
+            pending.map((p) => p.message.offset),
+          ],
+        );
+        const fresh = new Set(inserted.map((row) => row.event_id));
+        const outcome: boolean[] = [];
+        for (const [index, { message, record, handler, data }] of pending.entries()) {
+          // An id seen twice in one batch is applied once, at its first place.
+          if (!fresh.delete(record.id)) {
+            outcome.push(false);
+            continue;
+          }
+          const coordinates: MessageCoordinates = { topic, partition, offset: message.offset };
+          current = index;
+          await this.traced(record, coordinates, () =>
+            this.handle(record, coordinates, handler, data, manager),
+          );
+          current = undefined;
+          outcome.push(true);
+        }
+        return outcome;
+      });
+    } catch (error) {
+      return { ok: false, ...(current === undefined ? {} : { failedAt: current }), error };
+    }
+    const each = (performance.now() - started) / pending.length;
+    for (const [index, { record }] of pending.entries()) {
+      if (applied[index]) await this.options.afterCommit?.(record);
+      messagingMetrics().duration.record(each, { type: record.type });
+      this.count(applied[index] ? 'applied' : 'duplicate', record.type, topic);
+    }
+    return { ok: true };
+  }
+
+  /**
+   * One message on its own: applied with its retries, or dead-lettered, then its offset committed. `failed`:
+   * its first attempt was made in a batch and failed with that error.
+   */
+  private async onMessage(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    failed?: { error: unknown },
+  ): Promise<void> {
     const coordinates: MessageCoordinates = { topic, partition, offset: message.offset };
     let record: EventRecord;
     try {
@@ -239,6 +413,7 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt += 1) {
       try {
+        if (attempt === 1 && failed) throw failed.error;
         const started = performance.now();
         const applied = await this.process(record, coordinates, handler);
         messagingMetrics().duration.record(performance.now() - started, { type: record.type });
@@ -254,7 +429,7 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
         this.logger.warn?.(
           `${this.options.groupId}: ${record.type} ${record.id} failed (attempt ${attempt}/${maxAttempts}), retrying: ${describeError(error)}`,
         );
-        await this.backoff(attempt, () => payload.heartbeat());
+        await this.backoff(attempt, heartbeat);
         // Shutting down: fail this message so that kafkajs handles no later one of its
         // partition; nothing is committed and it is redelivered after the restart.
         if (this.closing)
@@ -293,6 +468,47 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
     handler: MessageHandler,
   ): Promise<boolean> {
     const data = validateEventData(this.options.schemas, record.type, record.data);
+    return this.traced(record, coordinates, async () => {
+      const applied = await this.options.dataSource.transaction(async (manager) => {
+        const inserted = await manager.query<unknown[]>(
+          `INSERT INTO inbox (consumer_group, event_id, type, topic, partition, "offset")
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
+          [
+            this.options.groupId,
+            record.id,
+            record.type,
+            coordinates.topic,
+            coordinates.partition,
+            coordinates.offset,
+          ],
+        );
+        if (inserted.length === 0) return false;
+        await this.handle(record, coordinates, handler, data, manager);
+        return true;
+      });
+      if (applied) await this.options.afterCommit?.(record);
+      return applied;
+    });
+  }
+
+  /** Runs the event's handler in `manager`'s transaction. */
+  private async handle(
+    record: EventRecord,
+    coordinates: MessageCoordinates,
+    handler: MessageHandler,
+    data: unknown,
+    manager: EntityManager,
+  ): Promise<void> {
+    const result = handler(data, new InboxContext([record, coordinates, manager]));
+    await lastValueFrom(this.transformToObservable(await result), { defaultValue: undefined });
+  }
+
+  /** `work` in a consumer span that continues the event's trace. */
+  private traced<T>(
+    record: EventRecord,
+    coordinates: MessageCoordinates,
+    work: () => Promise<T>,
+  ): Promise<T> {
     const carrier: Record<string, string> = {};
     if (record.traceparent) carrier.traceparent = record.traceparent;
     if (record.tracestate) carrier.tracestate = record.tracestate;
@@ -311,26 +527,7 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
         },
         async (span) => {
           try {
-            const applied = await this.options.dataSource.transaction(async (manager) => {
-              const inserted = await manager.query<unknown[]>(
-                `INSERT INTO inbox (consumer_group, event_id, type, topic, partition, "offset")
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING event_id`,
-                [
-                  this.options.groupId,
-                  record.id,
-                  record.type,
-                  coordinates.topic,
-                  coordinates.partition,
-                  coordinates.offset,
-                ],
-              );
-              if (inserted.length === 0) return false;
-              const result = handler(data, new InboxContext([record, coordinates, manager]));
-              await lastValueFrom(this.transformToObservable(await result), { defaultValue: undefined });
-              return true;
-            });
-            if (applied) await this.options.afterCommit?.(record);
-            return applied;
+            return await work();
           } catch (error) {
             span.recordException(error instanceof Error ? error : String(error));
             span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });

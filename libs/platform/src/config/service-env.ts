@@ -198,6 +198,16 @@ export abstract class ServiceEnv {
   })
   ADMIN_TOKEN?: string;
 
+  /**
+   * Consecutive events of one partition applied in one database transaction with one offset commit (1: each on
+   * its own). A batch that fails is applied again one event at a time, with the usual retries and dead letters.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  INBOX_BATCH_SIZE: number = 50;
+
   /** Seconds a graceful shutdown may take before the process exits anyway. */
   @IsOptional()
   @IsInt()

@@ -46,7 +46,8 @@ class CreateEffects1764000000100 implements MigrationInterface {
   name = 'CreateEffects1764000000100';
   async up(q: QueryRunner): Promise<void> {
     await q.query(
-      `CREATE TABLE effects (applied bigserial PRIMARY KEY, account text NOT NULL, seq int NOT NULL, event_id text NOT NULL, trace_id text)`,
+      `CREATE TABLE effects (applied bigserial PRIMARY KEY, account text NOT NULL, seq int NOT NULL, event_id text NOT NULL, trace_id text,
+         tx bigint NOT NULL DEFAULT txid_current())`,
     );
   }
   async down(q: QueryRunner): Promise<void> {

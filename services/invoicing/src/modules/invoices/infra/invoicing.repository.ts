@@ -30,6 +30,14 @@ export class InvoicingRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`contract:${contractId}`]);
   }
 
+  /**
+   * Serialises numbering for one issuing entity until the transaction ends. Taken before the number's row, and
+   * by a bill run's chunk before any contract lock: whoever waits for it holds no contract a holder waits for.
+   */
+  async lockNumbering(manager: EntityManager, entity: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`numbering:${entity}`]);
+  }
+
   /** Locks the contract as `lockContract` does, if no other transaction holds it; false when one does. */
   async tryLockContract(manager: EntityManager, contractId: string): Promise<boolean> {
     const [row] = await manager.query<{ locked: boolean }[]>(
@@ -113,6 +121,7 @@ export class InvoicingRepository {
     prefix: 'INV' | 'CN',
     year: number,
   ): Promise<string> {
+    await this.lockNumbering(manager, entity);
     const [row] = await manager.query<{ last_number: number }[]>(
       `INSERT INTO document_number (issuing_entity, prefix, year, last_number) VALUES ($1, $2, $3, 1)
        ON CONFLICT (issuing_entity, prefix, year) DO UPDATE SET last_number = document_number.last_number + 1

@@ -2,9 +2,10 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nes
 import { type CalendarDate } from '@o2c/billing';
 import { CLOCK, type Clock } from '@o2c/contracts';
 import { o2cCounter } from '@o2c/observability';
-import { RunFailures } from '@o2c/platform';
+import { RunFailures, SERVICE_ENV } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { type InvoicingEnv } from '../../../../config/env.schema';
 import { type BillRunOutcome } from '../../domain/bill-run';
 import { BillRunRepository } from '../../infra/bill-run.repository';
 import { InvoicingRepository } from '../../infra/invoicing.repository';
@@ -14,7 +15,7 @@ import { MarkOverdueInvoicesHandler } from '../mark-overdue-invoices/mark-overdu
 /**
  * Contracts billed in one transaction, each in a savepoint of its own. One commit per chunk instead of one per
  * contract; at most 64 subtransactions keep every PostgreSQL snapshot cheap meanwhile. The chunk holds the
- * numbering row of what it issues until it commits, so the consumer's issuing waits for at most one chunk.
+ * numbering until it commits, so the consumer's issuing waits for at most one chunk.
  */
 const CHUNK = 50;
 
@@ -57,6 +58,7 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
     private readonly markOverdue: MarkOverdueInvoicesHandler,
     private readonly failures: RunFailures,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_ENV) private readonly env: InvoicingEnv,
   ) {}
 
   /** Starts a run in the background; its progress and outcome are on `bill_run` (`GET /v1/bill-runs/{id}`). */
@@ -147,6 +149,9 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
     options: { wait?: boolean } = {},
   ): Promise<void> {
     const counted = await this.dataSource.transaction(async (manager) => {
+      // Numbering first, then contracts (try-locked): a consumer that holds a contract and waits for numbering
+      // never waits for this chunk while it waits for that contract.
+      await this.repository.lockNumbering(manager, this.env.ISSUING_ENTITY);
       const counts = { contracts: 0, issued: 0, failed: 0 };
       const kinds: string[] = [];
       const failed: BillRunSummary['failed'] = [];
