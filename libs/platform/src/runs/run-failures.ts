@@ -37,11 +37,13 @@ export class RunFailures {
     manager: EntityManager,
     item: RunItem,
     work: (manager: EntityManager) => Promise<T>,
+    /** `open: false`: the caller knows the item has no open failure (from `openItems`), so none is resolved. */
+    known: { open?: boolean } = {},
   ): Promise<ItemOutcome<T>> {
     try {
       const value = await manager.transaction(async (itemManager) => {
         const result = await work(itemManager);
-        await this.repository.resolve(itemManager, item.run, item.itemId);
+        if (known.open !== false) await this.repository.resolve(itemManager, item.run, item.itemId);
         return result;
       });
       return { ok: true, value };

@@ -38,6 +38,16 @@ export class InvoicingRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`numbering:${entity}`]);
   }
 
+  /** `tryLockContract` for several contracts in one query: those it locked. */
+  async tryLockContracts(manager: EntityManager, contractIds: readonly string[]): Promise<Set<string>> {
+    const rows = await manager.query<{ contract_id: string; locked: boolean }[]>(
+      `SELECT contract_id, pg_try_advisory_xact_lock(hashtextextended('contract:' || contract_id, 0)) AS locked
+         FROM unnest($1::text[]) WITH ORDINALITY AS c(contract_id, n) ORDER BY n`,
+      [contractIds],
+    );
+    return new Set(rows.filter((row) => row.locked).map((row) => row.contract_id));
+  }
+
   /** Locks the contract as `lockContract` does, if no other transaction holds it; false when one does. */
   async tryLockContract(manager: EntityManager, contractId: string): Promise<boolean> {
     const [row] = await manager.query<{ locked: boolean }[]>(
@@ -45,6 +55,31 @@ export class InvoicingRepository {
       [`contract:${contractId}`],
     );
     return row!.locked;
+  }
+
+  /** The versions of each of `contractIds` (one query for a bill run's chunk). */
+  async versionsOf(
+    manager: EntityManager,
+    contractIds: readonly string[],
+  ): Promise<Map<string, StoredContractVersion[]>> {
+    const rows = await manager.query<
+      {
+        contract_id: string;
+        version: number;
+        event_type: SubscriptionEventType;
+        event_data: SubscriptionEventData;
+      }[]
+    >(
+      `SELECT contract_id, version, event_type, event_data FROM contract_version
+        WHERE contract_id = ANY($1::text[]) ORDER BY contract_id, version`,
+      [contractIds],
+    );
+    const byContract = new Map<string, StoredContractVersion[]>(contractIds.map((id) => [id, []]));
+    for (const row of rows)
+      byContract
+        .get(row.contract_id)
+        ?.push({ version: row.version, eventType: row.event_type, data: row.event_data });
+    return byContract;
   }
 
   async versions(manager: EntityManager, contractId: string): Promise<StoredContractVersion[]> {
@@ -78,8 +113,14 @@ export class InvoicingRepository {
 
   /** The contract's issued documents with their lines, in the order they were issued. */
   async issued(manager: EntityManager, contractId: string): Promise<IssuedRow[]> {
+    return (await this.issuedOf(manager, [contractId])).get(contractId)!;
+  }
+
+  /** The documents issued for each of `contractIds`, in the order issued (one query for a bill run's chunk). */
+  async issuedOf(manager: EntityManager, contractIds: readonly string[]): Promise<Map<string, IssuedRow[]>> {
     const rows = await manager.query<
       {
+        contract_id: string;
         document_id: string;
         document_key: string;
         number: string;
@@ -88,27 +129,30 @@ export class InvoicingRepository {
         corrects: CorrectedCharge[] | null;
       }[]
     >(
-      `SELECT document_id, document_key, number, kind, data->'lines' AS lines, corrects FROM document
-        WHERE contract_id = $1 ORDER BY document_id`,
-      [contractId],
+      `SELECT contract_id, document_id, document_key, number, kind, data->'lines' AS lines, corrects FROM document
+        WHERE contract_id = ANY($1::text[]) ORDER BY contract_id, document_id`,
+      [contractIds],
     );
-    return rows.map((row) => ({
-      documentId: row.document_id,
-      documentKey: row.document_key,
-      number: row.number,
-      kind: row.kind,
-      lines: row.lines.map((line) => ({
-        dealLineId: line.dealLineId,
-        sku: line.sku,
-        chargeType: line.chargeType,
-        ...(line.servicePeriod ? { servicePeriod: line.servicePeriod } : {}),
-        amountMinor: BigInt(line.amount.amountMinor),
-        exactMinor: parseExactMinor(line.explanation.exactAmountMinor),
-        ...(line.creditedInvoiceId ? { creditedInvoiceId: line.creditedInvoiceId } : {}),
-        ...(line.creditedInvoiceNumber ? { creditedInvoiceNumber: line.creditedInvoiceNumber } : {}),
-      })),
-      ...(row.corrects ? { corrects: row.corrects } : {}),
-    }));
+    const byContract = new Map<string, IssuedRow[]>(contractIds.map((id) => [id, []]));
+    for (const row of rows)
+      byContract.get(row.contract_id)?.push({
+        documentId: row.document_id,
+        documentKey: row.document_key,
+        number: row.number,
+        kind: row.kind,
+        lines: row.lines.map((line) => ({
+          dealLineId: line.dealLineId,
+          sku: line.sku,
+          chargeType: line.chargeType,
+          ...(line.servicePeriod ? { servicePeriod: line.servicePeriod } : {}),
+          amountMinor: BigInt(line.amount.amountMinor),
+          exactMinor: parseExactMinor(line.explanation.exactAmountMinor),
+          ...(line.creditedInvoiceId ? { creditedInvoiceId: line.creditedInvoiceId } : {}),
+          ...(line.creditedInvoiceNumber ? { creditedInvoiceNumber: line.creditedInvoiceNumber } : {}),
+        })),
+        ...(row.corrects ? { corrects: row.corrects } : {}),
+      });
+    return byContract;
   }
 
   /**
@@ -121,12 +165,13 @@ export class InvoicingRepository {
     prefix: 'INV' | 'CN',
     year: number,
   ): Promise<string> {
-    await this.lockNumbering(manager, entity);
+    // The numbering lock (see lockNumbering) is taken by the same statement, before the row.
     const [row] = await manager.query<{ last_number: number }[]>(
-      `INSERT INTO document_number (issuing_entity, prefix, year, last_number) VALUES ($1, $2, $3, 1)
+      `INSERT INTO document_number (issuing_entity, prefix, year, last_number)
+       SELECT $1, $2, $3, 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended($4, 0))) AS numbering
        ON CONFLICT (issuing_entity, prefix, year) DO UPDATE SET last_number = document_number.last_number + 1
        RETURNING last_number`,
-      [entity, prefix, year],
+      [entity, prefix, year, `numbering:${entity}`],
     );
     return `${prefix}-${year}-${String(row!.last_number).padStart(6, '0')}`;
   }

@@ -99,9 +99,11 @@ export class IssueDueDocumentsHandler {
     contractId: string,
     asOf: CalendarDate,
     billRunId?: string,
+    /** The contract is locked by the caller already, and here is what it stored (a bill run's chunk reads them together). */
+    known?: { versions: StoredContractVersion[]; issued: IssuedRow[] },
   ): Promise<IssuedDocument[]> {
-    await this.repository.lockContract(manager, contractId);
-    const stored = await this.repository.versions(manager, contractId);
+    if (!known) await this.repository.lockContract(manager, contractId);
+    const stored = known?.versions ?? (await this.repository.versions(manager, contractId));
     if (stored.length === 0) return [];
     const last = stored.at(-1)!.data;
     const account = last.account;
@@ -143,7 +145,7 @@ export class IssueDueDocumentsHandler {
       tax,
       currency: history.at(-1)!.currency,
     };
-    const issuedRows = await this.repository.issued(manager, contractId);
+    const issuedRows = known?.issued ?? (await this.repository.issued(manager, contractId));
     const issued = new Map(issuedRows.map((row) => [row.documentKey, row]));
     const schedule = scheduleDocuments(history);
 

@@ -103,23 +103,23 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
     try {
       const { manager } = this.dataSource;
       const retry = await this.failures.openItems(manager, BILL_RUN);
+      const retried: ReadonlySet<string> = new Set(retry);
       const deferred: string[] = [];
       for (let i = 0; i < retry.length && !this.stopping; i += CHUNK) {
-        await this.chunk(summary, asOf, retry.slice(i, i + CHUNK), deferred);
+        await this.chunk(summary, asOf, retry.slice(i, i + CHUNK), deferred, retried);
       }
-      const retried = new Set(retry);
       let after: { date: string; contractId: string } | undefined;
       while (!this.stopping) {
         const due = await this.repository.dueContracts(manager, summary.asOf, CHUNK, after);
         if (due.length === 0) break;
         after = due.at(-1)!;
         const fresh = due.map((d) => d.contractId).filter((id) => !retried.has(id));
-        if (fresh.length > 0) await this.chunk(summary, asOf, fresh, deferred);
+        if (fresh.length > 0) await this.chunk(summary, asOf, fresh, deferred, retried);
       }
       // Those another transaction held: one at a time, waiting for the lock, holding no numbers meanwhile.
       for (const contractId of deferred) {
         if (this.stopping) break;
-        await this.chunk(summary, asOf, [contractId], [], { wait: true });
+        await this.chunk(summary, asOf, [contractId], [], retried, { wait: true });
       }
       if (this.stopping) return summary;
       // After issuing, so that what this run issued already past its due date is found too.
@@ -146,6 +146,7 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
     asOf: CalendarDate,
     contractIds: readonly string[],
     deferred: string[],
+    open: ReadonlySet<string>,
     options: { wait?: boolean } = {},
   ): Promise<void> {
     const counted = await this.dataSource.transaction(async (manager) => {
@@ -155,15 +156,28 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
       const counts = { contracts: 0, issued: 0, failed: 0 };
       const kinds: string[] = [];
       const failed: BillRunSummary['failed'] = [];
+      // Locked, and what they stored read, for the whole chunk at once: a round trip each, not one per contract.
+      const locked = options.wait ? undefined : await this.repository.tryLockContracts(manager, contractIds);
+      const billed = locked ? contractIds.filter((id) => locked.has(id)) : [];
+      const versions = billed.length > 0 ? await this.repository.versionsOf(manager, billed) : undefined;
+      const issued = billed.length > 0 ? await this.repository.issuedOf(manager, billed) : undefined;
       for (const contractId of contractIds) {
-        if (!options.wait && !(await this.repository.tryLockContract(manager, contractId))) {
+        if (locked && !locked.has(contractId)) {
           deferred.push(contractId);
           continue;
         }
         counts.contracts++;
         const item = { run: BILL_RUN, itemId: contractId, contractId, asOf: summary.asOf };
-        const outcome = await this.failures.attempt(manager, item, (contractManager) =>
-          this.issue.execute(contractManager, contractId, asOf, summary.billRunId),
+        const known =
+          versions && issued
+            ? { versions: versions.get(contractId)!, issued: issued.get(contractId)! }
+            : undefined;
+        const outcome = await this.failures.attempt(
+          manager,
+          item,
+          (contractManager) =>
+            this.issue.execute(contractManager, contractId, asOf, summary.billRunId, known),
+          { open: open.has(contractId) },
         );
         if (outcome.ok) {
           counts.issued += outcome.value.length;
