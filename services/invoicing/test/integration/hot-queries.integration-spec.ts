@@ -1,0 +1,109 @@
+import { type RunningService } from '@o2c/testing';
+import { type Client } from 'pg';
+import { type EntityManager } from 'typeorm';
+import { type InvoicingEnv } from '../../src/config/env.schema';
+import { BillRunRepository } from '../../src/modules/invoices/infra/bill-run.repository';
+import { InvoicingRepository } from '../../src/modules/invoices/infra/invoicing.repository';
+import { startInvoicing, stopInvoicing } from '../support/invoicing-test-kit';
+
+// The queries a bill run and the consumer make for every contract, as the repositories write them, planned by
+// PostgreSQL against tables of 100,000 contracts, their versions and documents: none may read a whole table.
+
+let sut: RunningService<InvoicingEnv>;
+let db: Client;
+const ROWS = 100_000;
+const HOT_TABLES = new Set(['contract_version', 'billed_contract', 'document', 'bill_run']);
+
+/** The SQL and parameters a repository method sends, without running it. */
+async function sqlOf(call: (manager: EntityManager) => Promise<unknown>): Promise<[string, unknown[]]> {
+  let sent: [string, unknown[]] | undefined;
+  const manager = {
+    query: (sql: string, parameters: unknown[] = []) => {
+      sent ??= [sql, parameters];
+      return Promise.resolve([]);
+    },
+  } as unknown as EntityManager;
+  await call(manager).catch(() => undefined);
+  return sent!;
+}
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function scans(node: PlanNode): string[] {
+  const own = node['Node Type'] === 'Seq Scan' && node['Relation Name'] ? [node['Relation Name']] : [];
+  return [...own, ...(node.Plans ?? []).flatMap(scans)];
+}
+
+beforeAll(async () => {
+  ({ sut, db } = await startInvoicing());
+  await db.query(`
+    INSERT INTO contract_version (contract_id, version, event_type, event_data, received_at)
+    SELECT 'c-' || g, 1, 'o2c.subscription.activated.v1', jsonb_build_object('contractId', 'c-' || g), now()
+      FROM generate_series(1, ${ROWS}) g`);
+  await db.query(`
+    INSERT INTO billed_contract (contract_id, account_id, next_document_date)
+    SELECT 'c-' || g, 'a-' || (g % 5000), date '2027-01-01' + (g % 365) FROM generate_series(1, ${ROWS}) g`);
+  await db.query(`INSERT INTO bill_run (bill_run_id, as_of, started_at, heartbeat_at)
+    SELECT gen_random_uuid(), date '2027-01-01' + (g % 365), now(), now() FROM generate_series(1, 1000) g`);
+  await db.query(`
+    INSERT INTO document (document_id, kind, number, contract_id, account_id, document_key, issue_date, due_date,
+      currency, total_minor, status, data, issued_at, bill_run_id)
+    SELECT gen_random_uuid(), 'invoice', 'INV-2027-' || g, 'c-' || g, 'a-' || (g % 5000), 'regular:2027-01-01',
+      date '2027-01-01', date '2027-01-31', 'EUR', 100, 'open', '{"lines": []}', now(),
+      (SELECT bill_run_id FROM bill_run ORDER BY bill_run_id LIMIT 1 OFFSET (g % 1000))
+      FROM generate_series(1, ${ROWS}) g`);
+  await db.query('ANALYZE');
+}, 300_000);
+
+afterAll(() => stopInvoicing({ sut, db }));
+
+describe('the hot queries on 100,000 contracts', () => {
+  const invoicing = new InvoicingRepository();
+  const billRuns = new BillRunRepository();
+  const some = Array.from({ length: 50 }, (_, i) => `c-${i * 1999 + 7}`);
+  const cases: [string, (manager: EntityManager) => Promise<unknown>][] = [
+    ["a contract's versions", (m) => invoicing.versions(m, 'c-4242')],
+    ["a chunk's versions", (m) => invoicing.versionsOf(m, some)],
+    ["a contract's documents", (m) => invoicing.issued(m, 'c-4242')],
+    ["a chunk's documents", (m) => invoicing.issuedOf(m, some)],
+    ['the first due contracts', (m) => invoicing.dueContracts(m, '2027-01-10', 50)],
+    [
+      'the next due contracts',
+      (m) => invoicing.dueContracts(m, '2027-01-10', 50, { date: '2027-01-05', contractId: 'c-1234' }),
+    ],
+    ['a bill run', (m) => billRuns.find(m, '0190a0e0-0000-7000-8000-000000000000')],
+    ['the latest bill runs', (m) => billRuns.list(m, 20)],
+    [
+      "a page of a bill run's documents",
+      (m) =>
+        billRuns.documents(
+          m,
+          '0190a0e0-0000-7000-8000-000000000000',
+          100,
+          '0190a0e0-0000-7000-8000-000000000001',
+        ),
+    ],
+  ];
+
+  it.each(cases)('%s: no sequential scan of a hot table', async (_, call) => {
+    const [sql, parameters] = await sqlOf(call);
+    const { rows } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+      `EXPLAIN (FORMAT JSON) ${sql}`,
+      parameters,
+    );
+    const plan = rows[0]!['QUERY PLAN'][0].Plan;
+    expect(scans(plan).filter((table) => HOT_TABLES.has(table))).toEqual([]);
+  });
+
+  it('sees a sequential scan where there is one (the check itself)', async () => {
+    const { rows } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+      `EXPLAIN (FORMAT JSON) SELECT * FROM document WHERE currency = $1`,
+      ['EUR'],
+    );
+    expect(scans(rows[0]!['QUERY PLAN'][0].Plan)).toEqual(['document']);
+  });
+});
