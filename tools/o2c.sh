@@ -88,7 +88,7 @@ services_up() {
       say "$s already running (pid $(cat "$pidfile"))"
       continue
     fi
-    PORT=${PORTS[$s]} nohup node --enable-source-maps "services/$s/dist/main.js" >>"$O2C_STATE/logs/$s.log" 2>&1 &
+    PORT=${PORTS[$s]} nohup node --max-semi-space-size=8 "services/$s/dist/main.js" >>"$O2C_STATE/logs/$s.log" 2>&1 &
     echo $! >"$pidfile"
   done
   for s in "${SERVICES[@]}"; do wait_ready "$s" "${PORTS[$s]}" 90; done

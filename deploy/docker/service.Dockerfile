@@ -25,4 +25,4 @@ COPY --from=build /app/deploy/tax ./deploy/tax
 # Numeric, so that Kubernetes can check runAsNonRoot.
 USER 1000:1000
 EXPOSE 3001 3002 3003 3004
-CMD ["sh", "-c", "exec node --enable-source-maps services/${SERVICE}/dist/main.js"]
+CMD ["sh", "-c", "exec node --max-semi-space-size=8 services/${SERVICE}/dist/main.js"]

@@ -3,3 +3,4 @@ export * from './logging';
 export * from './telemetry';
 export * from './trace-context';
 export * from './metrics';
+export * from './stack-traces';

@@ -174,7 +174,7 @@ describe('deploy/docker/service.Dockerfile', () => {
 
   it('builds and runs a service as npm run demo does, as a numeric non-root user', () => {
     expect(dockerfile).toContain('npx nx run "${SERVICE}:build"');
-    expect(dockerfile).toContain('node --enable-source-maps services/${SERVICE}/dist/main.js');
+    expect(dockerfile).toContain('node --max-semi-space-size=8 services/${SERVICE}/dist/main.js');
     const user = /^USER (\d+)(?::(\d+))?$/m.exec(dockerfile);
     expect(user).not.toBeNull();
     expect(Number(user![1])).toBeGreaterThan(0);
