@@ -62,7 +62,7 @@ describe('Outbox.recordAll, on the real PostgreSQL', () => {
     expect(stored.map((row) => row.data.seq)).toEqual([3, 1, 2]);
     expect(stored.map((row) => row.key)).toEqual(['acct-3', 'acct-1', 'acct-2']);
     await waitFor(
-      async () => notifications,
+      () => Promise.resolve(notifications),
       (received) => received.length >= 1,
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
