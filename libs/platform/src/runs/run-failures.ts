@@ -60,6 +60,41 @@ export class RunFailures {
     }
   }
 
+  /**
+   * Runs `together` for several items in one savepoint (one round trip for what they write alike, instead of one
+   * per item); a success resolves the open failures among them (`open`) and gives each item's value. If it fails,
+   * nothing of it stays and nothing is recorded: the answer is undefined, and the caller runs each item on its
+   * own through `attempt`, so that only what fails on its own is recorded and set aside.
+   */
+  async attemptTogether<T>(
+    manager: EntityManager,
+    items: readonly RunItem[],
+    together: (manager: EntityManager) => Promise<T[]>,
+    open: ReadonlySet<string>,
+  ): Promise<T[] | undefined> {
+    if (items.length === 0) return [];
+    try {
+      return await manager.transaction(async (batchManager) => {
+        const results = await together(batchManager);
+        if (results.length !== items.length) {
+          throw new Error(`a run's batch gave ${results.length} results for ${items.length} items`);
+        }
+        for (const item of items) {
+          if (open.has(item.itemId)) await this.repository.resolve(batchManager, item.run, item.itemId);
+        }
+        return results;
+      });
+    } catch (error) {
+      this.logger.warn({
+        msg: 'run: a batch failed and was undone; its items are tried one by one',
+        run: items[0]!.run,
+        items: items.length,
+        err: error,
+      });
+      return undefined;
+    }
+  }
+
   /** The items whose failure in `run` is still open: the run tries them again, due or not. */
   openItems(manager: EntityManager, run: string): Promise<string[]> {
     return this.repository.openItems(manager, run);

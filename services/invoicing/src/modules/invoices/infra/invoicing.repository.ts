@@ -22,6 +22,24 @@ interface WireLine {
   creditedInvoiceNumber?: string;
 }
 
+/** An issued document's row. */
+export interface DocumentRow {
+  documentId: string;
+  kind: 'invoice' | 'credit_note';
+  number: string;
+  contractId: string;
+  accountId: string;
+  documentKey: string;
+  issueDate: string;
+  dueDate?: string;
+  currency: string;
+  totalMinor: bigint;
+  data: object;
+  issuedAt: Date;
+  billRunId?: string;
+  corrects?: CorrectedCharge[];
+}
+
 /** The invoicing database: contract histories as received, issued documents and their numbers. */
 @Injectable()
 export class InvoicingRepository {
@@ -165,41 +183,46 @@ export class InvoicingRepository {
     prefix: 'INV' | 'CN',
     year: number,
   ): Promise<string> {
+    const [number] = await this.nextNumbers(manager, entity, prefix, year, 1);
+    return number!;
+  }
+
+  /** The next `count` numbers of a sequence, in order, in one statement; gapless as `nextNumber`. */
+  async nextNumbers(
+    manager: EntityManager,
+    entity: string,
+    prefix: 'INV' | 'CN',
+    year: number,
+    count: number,
+  ): Promise<string[]> {
     // The numbering lock (see lockNumbering) is taken by the same statement, before the row.
     const [row] = await manager.query<{ last_number: number }[]>(
       `INSERT INTO document_number (issuing_entity, prefix, year, last_number)
-       SELECT $1, $2, $3, 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended($4, 0))) AS numbering
-       ON CONFLICT (issuing_entity, prefix, year) DO UPDATE SET last_number = document_number.last_number + 1
+       SELECT $1, $2, $3, $5 FROM (SELECT pg_advisory_xact_lock(hashtextextended($4, 0))) AS numbering
+       ON CONFLICT (issuing_entity, prefix, year) DO UPDATE SET last_number = document_number.last_number + $5
        RETURNING last_number`,
-      [entity, prefix, year, `numbering:${entity}`],
+      [entity, prefix, year, `numbering:${entity}`, count],
     );
-    return `${prefix}-${year}-${String(row!.last_number).padStart(6, '0')}`;
+    const first = row!.last_number - count + 1;
+    return Array.from({ length: count }, (_, i) => `${prefix}-${year}-${String(first + i).padStart(6, '0')}`);
   }
 
-  async insertDocument(
-    manager: EntityManager,
-    row: {
-      documentId: string;
-      kind: 'invoice' | 'credit_note';
-      number: string;
-      contractId: string;
-      accountId: string;
-      documentKey: string;
-      issueDate: string;
-      dueDate?: string;
-      currency: string;
-      totalMinor: bigint;
-      data: object;
-      issuedAt: Date;
-      billRunId?: string;
-      corrects?: CorrectedCharge[];
-    },
-  ): Promise<void> {
+  async insertDocument(manager: EntityManager, row: DocumentRow): Promise<void> {
+    await this.insertDocuments(manager, [row]);
+  }
+
+  /** Documents in one statement (a bill run's chunk). */
+  async insertDocuments(manager: EntityManager, rows: readonly DocumentRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const COLUMNS = 15;
+    const values = rows.map(
+      (_, r) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${r * COLUMNS + c + 1}`).join(', ')})`,
+    );
     await manager.query(
       `INSERT INTO document (document_id, kind, number, contract_id, account_id, document_key, issue_date, due_date,
          currency, total_minor, status, data, issued_at, bill_run_id, corrects)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-      [
+       VALUES ${values.join(', ')}`,
+      rows.flatMap((row) => [
         row.documentId,
         row.kind,
         row.number,
@@ -215,7 +238,7 @@ export class InvoicingRepository {
         row.issuedAt.toISOString(),
         row.billRunId ?? null,
         row.corrects ? JSON.stringify(row.corrects) : null,
-      ],
+      ]),
     );
   }
 
@@ -228,6 +251,19 @@ export class InvoicingRepository {
       contractId,
       date ?? null,
     ]);
+  }
+
+  /** `setNextDocumentDate` for several contracts in one statement. */
+  async setNextDocumentDates(
+    manager: EntityManager,
+    dates: readonly { contractId: string; date: string | undefined }[],
+  ): Promise<void> {
+    if (dates.length === 0) return;
+    await manager.query(
+      `UPDATE billed_contract b SET next_document_date = d.date
+         FROM unnest($1::text[], $2::date[]) AS d(contract_id, date) WHERE b.contract_id = d.contract_id`,
+      [dates.map((d) => d.contractId), dates.map((d) => d.date ?? null)],
+    );
   }
 
   /**

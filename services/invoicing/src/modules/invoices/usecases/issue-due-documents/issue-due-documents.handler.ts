@@ -20,7 +20,7 @@ import {
   type InvoiceIssuedV1,
   type SellerV1,
 } from '@o2c/contracts';
-import { Outbox } from '@o2c/messaging';
+import { Outbox, type OutgoingEvent } from '@o2c/messaging';
 import { SERVICE_ENV } from '@o2c/platform';
 import { type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
@@ -34,6 +34,7 @@ import {
 } from '../../domain/issued-document';
 import { invoicePaidEvent, statusAfter } from '../../domain/settlement';
 import {
+  type DocumentRow,
   InvoicingRepository,
   type IssuedRow,
   type StoredContractVersion,
@@ -64,6 +65,33 @@ type Pending =
       kind: 'invoice' | 'credit_note';
       lines: CorrectionLine[];
     };
+
+/** A document as `store` takes it. */
+interface DocumentToStore {
+  documentId: string;
+  number: string;
+  kind: 'invoice' | 'credit_note';
+  key: string;
+  issueDate: string;
+  dueDate?: string;
+  currency: string;
+  totalMinor: bigint;
+  data: InvoiceIssuedV1 | CreditNoteIssuedV1;
+  corrects?: CorrectedCharge[];
+  billRunId?: string;
+}
+
+/** What a contract has to issue (`IssueDueDocumentsHandler.plan`). */
+export interface IssuePlan {
+  readonly contractId: string;
+  readonly parties: Parties;
+  /** The change accepted last: corrections are dated on it. */
+  readonly latest: ContractVersion;
+  /** Every document not issued yet, in date order, due or not. */
+  readonly pending: readonly Pending[];
+  /** What is issued, by document key. */
+  readonly issued: Map<string, IssuedRow>;
+}
 
 interface Parties {
   contractId: string;
@@ -105,14 +133,53 @@ export class IssueDueDocumentsHandler {
     if (!known) await this.repository.lockContract(manager, contractId);
     const stored = known?.versions ?? (await this.repository.versions(manager, contractId));
     if (stored.length === 0) return [];
+    const plan = this.plan(
+      contractId,
+      stored,
+      known?.issued ?? (await this.repository.issued(manager, contractId)),
+    );
+    if (plan === undefined) return [];
+    const { parties, latest, pending, issued } = plan;
+    const done: IssuedDocument[] = [];
+    for (const next of pending) {
+      if (next.date.isAfter(asOf)) continue;
+      const row =
+        next.source === 'schedule'
+          ? await this.issueScheduled(manager, next.document, parties, issued, billRunId)
+          : await this.issueCorrection(
+              manager,
+              next,
+              { ...parties, dealId: latest.change.id, contractVersion: latest.version },
+              addDays(next.date, latest.term.paymentTermsDays),
+              billRunId,
+            );
+      issued.set(next.key, row);
+      done.push({
+        documentId: row.documentId,
+        number: row.number,
+        kind: row.kind,
+        issueDate: next.date.toString(),
+        contractId,
+      });
+    }
+    const nextDate = pending.find((candidate) => !issued.has(candidate.key))?.date;
+    await this.repository.setNextDocumentDate(manager, contractId, nextDate?.toString());
+    return done;
+  }
+
+  /**
+   * What a contract has to issue, worked out from what it stored, writing nothing; undefined when it has nothing
+   * to issue yet (a change dated before others restates them, one event each: bill once the last of them is here).
+   * Throws `CannotIssueError` when its documents cannot be issued.
+   */
+  plan(contractId: string, stored: StoredContractVersion[], issuedRows: IssuedRow[]): IssuePlan | undefined {
     const last = stored.at(-1)!.data;
     const account = last.account;
     if (!account) throw new CannotIssueError(`contract ${contractId} names no customer account details`);
     const history = contractHistoryOf(
       stored.map((version) => ({ type: version.eventType, data: version.data })),
     );
-    // A change dated before others restates them, one event each: bill once the last of them is here.
-    if (history === undefined) return [];
+    if (history === undefined) return undefined;
     const charges = new Map<string, ChargeLabel>();
     for (const version of stored) {
       for (const charge of version.data.charges) {
@@ -145,7 +212,6 @@ export class IssueDueDocumentsHandler {
       tax,
       currency: history.at(-1)!.currency,
     };
-    const issuedRows = known?.issued ?? (await this.repository.issued(manager, contractId));
     const issued = new Map(issuedRows.map((row) => [row.documentKey, row]));
     const schedule = scheduleDocuments(history);
 
@@ -164,31 +230,95 @@ export class IssueDueDocumentsHandler {
     }
     // Stable: the schedule's own order first on one date, then the corrections.
     pending.sort((a, b) => a.date.compare(b.date));
+    return { contractId, parties, latest, pending, issued };
+  }
 
-    const done: IssuedDocument[] = [];
-    for (const next of pending) {
-      if (next.date.isAfter(asOf)) continue;
-      const row =
-        next.source === 'schedule'
-          ? await this.issueScheduled(manager, next.document, parties, issued, billRunId)
-          : await this.issueCorrection(
-              manager,
-              next,
-              { ...parties, dealId: latest.change.id, contractVersion: latest.version },
-              addDays(next.date, latest.term.paymentTermsDays),
-              billRunId,
-            );
-      issued.set(next.key, row);
-      done.push({
-        documentId: row.documentId,
-        number: row.number,
-        kind: row.kind,
-        issueDate: next.date.toString(),
-        contractId,
-      });
+  /**
+   * Whether `issueTogether` can issue what `plan` has due on `asOf`: invoices of the schedule only. Credit notes
+   * and corrections settle or restate what was issued before, one contract at a time (`execute`).
+   */
+  issuesTogether(plan: IssuePlan, asOf: CalendarDate): boolean {
+    return plan.pending.every(
+      (next) =>
+        next.date.isAfter(asOf) ||
+        (next.source === 'schedule' &&
+          next.document.kind === 'invoice' &&
+          next.document.creditsDocumentKey === undefined),
+    );
+  }
+
+  /**
+   * Issues what each plan has due on or before `asOf` (each one `issuesTogether`), as `execute` would one by one
+   * and in the same order, with the same numbers, in a few statements for all of them: the numbers of each year
+   * in one, the documents in one, their events in one, the contracts' next dates in one. The contracts are locked
+   * by the caller. Returns each plan's documents, in the order of `plans`.
+   */
+  async issueTogether(
+    manager: EntityManager,
+    plans: readonly IssuePlan[],
+    asOf: CalendarDate,
+    billRunId?: string,
+  ): Promise<IssuedDocument[][]> {
+    const due = plans.map((plan) => {
+      if (!this.issuesTogether(plan, asOf)) {
+        throw new Error(
+          `contract ${plan.contractId} has credit notes or corrections due; issue it on its own`,
+        );
+      }
+      return plan.pending.flatMap((next) =>
+        next.source === 'schedule' && !next.date.isAfter(asOf) ? [next.document] : [],
+      );
+    });
+    const perYear = new Map<number, number>();
+    for (const document of due.flat())
+      perYear.set(document.date.year, (perYear.get(document.date.year) ?? 0) + 1);
+    const numbers = new Map<number, string[]>();
+    for (const [year, count] of perYear) {
+      numbers.set(
+        year,
+        await this.repository.nextNumbers(manager, this.env.ISSUING_ENTITY, 'INV', year, count),
+      );
     }
-    const nextDate = pending.find((candidate) => !issued.has(candidate.key))?.date;
-    await this.repository.setNextDocumentDate(manager, contractId, nextDate?.toString());
+    const rows: DocumentRow[] = [];
+    const events: OutgoingEvent[] = [];
+    const done = plans.map((plan, i) =>
+      due[i]!.map((scheduled): IssuedDocument => {
+        const document = applyTax(scheduled, plan.parties.tax);
+        const documentId = uuidv7();
+        const number = numbers.get(document.date.year)!.shift()!;
+        const data = issuedDocumentOf(document, this.context(plan.parties, documentId, number));
+        const record = this.recordOf(plan.parties, {
+          documentId,
+          number,
+          kind: document.kind,
+          key: document.key,
+          issueDate: document.date.toString(),
+          ...(document.kind === 'invoice' ? { dueDate: document.dueDate.toString() } : {}),
+          currency: document.currency,
+          totalMinor: document.totalMinor,
+          data,
+          ...(billRunId === undefined ? {} : { billRunId }),
+        });
+        rows.push(record.row);
+        events.push(record.event);
+        return {
+          documentId,
+          number,
+          kind: document.kind,
+          issueDate: document.date.toString(),
+          contractId: plan.contractId,
+        };
+      }),
+    );
+    await this.repository.insertDocuments(manager, rows);
+    await this.outbox.recordAll(manager, events);
+    await this.repository.setNextDocumentDates(
+      manager,
+      plans.map((plan) => ({
+        contractId: plan.contractId,
+        date: plan.pending.find((next) => next.date.isAfter(asOf))?.date.toString(),
+      })),
+    );
     return done;
   }
 
@@ -285,45 +415,10 @@ export class IssueDueDocumentsHandler {
   }
 
   /** Stores the document with its event; a credit note is allocated to the invoices its lines credit. */
-  private async store(
-    manager: EntityManager,
-    parties: Parties,
-    document: {
-      documentId: string;
-      number: string;
-      kind: 'invoice' | 'credit_note';
-      key: string;
-      issueDate: string;
-      dueDate?: string;
-      currency: string;
-      totalMinor: bigint;
-      data: InvoiceIssuedV1 | CreditNoteIssuedV1;
-      corrects?: CorrectedCharge[];
-      billRunId?: string;
-    },
-  ): Promise<void> {
-    await this.repository.insertDocument(manager, {
-      documentId: document.documentId,
-      kind: document.kind,
-      number: document.number,
-      contractId: parties.contractId,
-      accountId: parties.accountId,
-      documentKey: document.key,
-      issueDate: document.issueDate,
-      ...(document.dueDate === undefined ? {} : { dueDate: document.dueDate }),
-      currency: document.currency,
-      totalMinor: document.totalMinor,
-      data: document.data,
-      issuedAt: this.clock.now(),
-      ...(document.billRunId === undefined ? {} : { billRunId: document.billRunId }),
-      ...(document.corrects === undefined ? {} : { corrects: document.corrects }),
-    });
-    await this.outbox.record(manager, {
-      type: document.kind === 'invoice' ? EventTypes.invoiceIssued : EventTypes.creditNoteIssued,
-      key: parties.accountId,
-      subject: `${document.kind === 'invoice' ? 'invoice' : 'credit-note'}/${document.documentId}`,
-      data: document.data,
-    });
+  private async store(manager: EntityManager, parties: Parties, document: DocumentToStore): Promise<void> {
+    const { row, event } = this.recordOf(parties, document);
+    await this.repository.insertDocument(manager, row);
+    await this.outbox.record(manager, event);
     if (document.kind === 'credit_note') {
       await this.allocate(
         manager,
@@ -332,6 +427,34 @@ export class IssueDueDocumentsHandler {
         document.data as CreditNoteIssuedV1,
       );
     }
+  }
+
+  /** A document's row and its event. */
+  private recordOf(parties: Parties, document: DocumentToStore): { row: DocumentRow; event: OutgoingEvent } {
+    return {
+      row: {
+        documentId: document.documentId,
+        kind: document.kind,
+        number: document.number,
+        contractId: parties.contractId,
+        accountId: parties.accountId,
+        documentKey: document.key,
+        issueDate: document.issueDate,
+        ...(document.dueDate === undefined ? {} : { dueDate: document.dueDate }),
+        currency: document.currency,
+        totalMinor: document.totalMinor,
+        data: document.data,
+        issuedAt: this.clock.now(),
+        ...(document.billRunId === undefined ? {} : { billRunId: document.billRunId }),
+        ...(document.corrects === undefined ? {} : { corrects: document.corrects }),
+      },
+      event: {
+        type: document.kind === 'invoice' ? EventTypes.invoiceIssued : EventTypes.creditNoteIssued,
+        key: parties.accountId,
+        subject: `${document.kind === 'invoice' ? 'invoice' : 'credit-note'}/${document.documentId}`,
+        data: document.data,
+      },
+    };
   }
 
   /**

@@ -2,14 +2,22 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nes
 import { type CalendarDate } from '@o2c/billing';
 import { CLOCK, type Clock } from '@o2c/contracts';
 import { o2cCounter } from '@o2c/observability';
-import { RunFailures, SERVICE_ENV } from '@o2c/platform';
+import { type ItemOutcome, RunFailures, type RunItem, SERVICE_ENV } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { type InvoicingEnv } from '../../../../config/env.schema';
 import { type BillRunOutcome } from '../../domain/bill-run';
 import { BillRunRepository } from '../../infra/bill-run.repository';
-import { InvoicingRepository } from '../../infra/invoicing.repository';
-import { IssueDueDocumentsHandler } from '../issue-due-documents/issue-due-documents.handler';
+import {
+  InvoicingRepository,
+  type IssuedRow,
+  type StoredContractVersion,
+} from '../../infra/invoicing.repository';
+import {
+  type IssuedDocument,
+  IssueDueDocumentsHandler,
+  type IssuePlan,
+} from '../issue-due-documents/issue-due-documents.handler';
 import { MarkOverdueInvoicesHandler } from '../mark-overdue-invoices/mark-overdue-invoices.handler';
 
 /**
@@ -161,28 +169,56 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
       const billed = locked ? contractIds.filter((id) => locked.has(id)) : [];
       const versions = billed.length > 0 ? await this.repository.versionsOf(manager, billed) : undefined;
       const issued = billed.length > 0 ? await this.repository.issuedOf(manager, billed) : undefined;
+      const knownOf = (contractId: string) =>
+        versions && issued
+          ? { versions: versions.get(contractId)!, issued: issued.get(contractId)! }
+          : undefined;
+      const items: RunItem[] = [];
+      const plans = new Map<string, IssuePlan>();
       for (const contractId of contractIds) {
         if (locked && !locked.has(contractId)) {
           deferred.push(contractId);
           continue;
         }
         counts.contracts++;
-        const item = { run: BILL_RUN, itemId: contractId, contractId, asOf: summary.asOf };
-        const known =
-          versions && issued
-            ? { versions: versions.get(contractId)!, issued: issued.get(contractId)! }
-            : undefined;
-        const outcome = await this.failures.attempt(
-          manager,
-          item,
-          (contractManager) =>
-            this.issue.execute(contractManager, contractId, asOf, summary.billRunId, known),
-          { open: open.has(contractId) },
-        );
+        items.push({ run: BILL_RUN, itemId: contractId, contractId, asOf: summary.asOf });
+        const plan = this.planOf(contractId, knownOf(contractId));
+        if (plan && this.issue.issuesTogether(plan, asOf)) plans.set(contractId, plan);
+      }
+      // Contracts with only invoices of their schedule due: in a few statements together. The others (credit
+      // notes, corrections, a plan that fails), or all of them if the batch fails, one by one in contract order,
+      // each in a savepoint of its own.
+      const batch = items.filter((item) => plans.has(item.itemId));
+      const batched = await this.failures.attemptTogether(
+        manager,
+        batch,
+        (batchManager) =>
+          this.issue.issueTogether(batchManager, [...plans.values()], asOf, summary.billRunId),
+        open,
+      );
+      const together = new Map(batched ? batch.map((item, i) => [item.itemId, batched[i]!]) : []);
+      for (const item of items) {
+        const value = together.get(item.itemId);
+        const outcome: ItemOutcome<IssuedDocument[]> =
+          value !== undefined
+            ? { ok: true, value }
+            : await this.failures.attempt(
+                manager,
+                item,
+                (itemManager) =>
+                  this.issue.execute(
+                    itemManager,
+                    item.contractId,
+                    asOf,
+                    summary.billRunId,
+                    knownOf(item.contractId),
+                  ),
+                { open: open.has(item.itemId) },
+              );
         if (outcome.ok) {
           counts.issued += outcome.value.length;
           kinds.push(...outcome.value.map((document) => document.kind));
-        } else failed.push({ contractId, ...outcome.failure });
+        } else failed.push({ contractId: item.contractId, ...outcome.failure });
       }
       counts.failed = failed.length;
       await this.billRuns.progress(manager, summary.billRunId, counts, this.clock.now());
@@ -193,6 +229,22 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
     summary.contracts += counted.counts.contracts;
     summary.issued += counted.counts.issued;
     summary.failed.push(...counted.failed);
+  }
+
+  /**
+   * What a contract of the chunk has to issue, from what the chunk read; undefined when it is to go on its own
+   * (not read with the chunk, nothing stored, or a plan that fails: `execute` records why).
+   */
+  private planOf(
+    contractId: string,
+    known: { versions: StoredContractVersion[]; issued: IssuedRow[] } | undefined,
+  ): IssuePlan | undefined {
+    if (!known || known.versions.length === 0) return undefined;
+    try {
+      return this.issue.plan(contractId, known.versions, known.issued);
+    } catch {
+      return undefined;
+    }
   }
 
   private outcomeOf(summary: BillRunSummary): BillRunOutcome {
