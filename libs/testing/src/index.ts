@@ -8,3 +8,8 @@ export * from './service-process';
 export * from './admin-token';
 export * from './admin-only';
 export * from './api-docs';
+export * from './eventually';
+export * from './signed-webhook';
+export * from './operations';
+export * from './deal-builder';
+export * from './stack';
