@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type DealClosedV1, EventTypes, Topics } from '@o2c/contracts';
-import { publishEvents, startServiceForTest, type RunningService, waitForValue } from '@o2c/testing';
+import {
+  publishEvents,
+  type RunFailureAnswer,
+  runFailures,
+  startServiceForTest,
+  type RunningService,
+  waitForValue,
+} from '@o2c/testing';
 import { Client } from 'pg';
 import { subscriptionsService } from '../../src/app.module';
 import { type SubscriptionsEnv } from '../../src/config/env.schema';
@@ -15,19 +22,6 @@ interface RenewalRunAnswer {
   renewed: number;
   contracts: string[];
   failed: { contractId: string; error: string; code?: string; attempts: number }[];
-}
-
-interface RunFailureView {
-  run: string;
-  itemId: string;
-  contractId: string;
-  asOf: string;
-  error: string;
-  code: string | null;
-  attempts: number;
-  firstFailedAt: string;
-  lastFailedAt: string;
-  resolvedAt: string | null;
 }
 
 let sut: RunningService<SubscriptionsEnv>;
@@ -80,12 +74,8 @@ async function renewals(asOf: string): Promise<RenewalRunAnswer> {
   return (await response.json()) as RenewalRunAnswer;
 }
 
-async function failures(query: string): Promise<RunFailureView[]> {
-  const response = await fetch(`${sut.baseUrl}/v1/admin/run-failures${query}`, {
-    headers: sut.adminHeaders(),
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { items: RunFailureView[] }).items;
+function failures(status: 'open' | 'resolved' = 'open'): Promise<RunFailureAnswer[]> {
+  return runFailures(sut, 'renewal', status);
 }
 
 async function currentVersions(): Promise<Record<string, number>> {
@@ -160,7 +150,7 @@ describe('a renewal run with contracts that cannot be renewed', () => {
   });
 
   it('lists them for operations, behind the admin token', async () => {
-    const items = await failures('?run=renewal');
+    const items = await failures();
     expect(items.map((item) => item.contractId).sort()).toEqual([broken, refused]);
     const byContract = new Map(items.map((item) => [item.contractId, item]));
     expect(byContract.get(broken)).toMatchObject({
@@ -197,7 +187,7 @@ describe('a renewal run with contracts that cannot be renewed', () => {
       [broken, 2],
       [refused, 2],
     ]);
-    const items = await failures('?run=renewal');
+    const items = await failures();
     expect(items.map((item) => [item.contractId, item.asOf, item.attempts]).sort()).toEqual(
       [
         [broken, '2028-01-01', 2],
@@ -220,8 +210,8 @@ describe('a renewal run with contracts that cannot be renewed', () => {
       [refused]: 3,
       [healthyLast]: 3,
     });
-    expect(await failures('?run=renewal')).toEqual([]);
-    const resolved = await failures('?run=renewal&status=resolved');
+    expect(await failures()).toEqual([]);
+    const resolved = await failures('resolved');
     expect(resolved.map((failure) => [failure.contractId, failure.attempts]).sort()).toEqual(
       [
         [broken, 2],
