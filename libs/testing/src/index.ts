@@ -13,3 +13,4 @@ export * from './signed-webhook';
 export * from './operations';
 export * from './deal-builder';
 export * from './stack';
+export * from './deal-closed-event';

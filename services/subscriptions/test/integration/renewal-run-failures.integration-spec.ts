@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type DealClosedV1, EventTypes, Topics } from '@o2c/contracts';
 import {
+  dealClosedEvent,
+  newDealClosed,
   publishEvents,
   type RunFailureAnswer,
   runFailures,
@@ -36,32 +38,13 @@ const all = [healthyFirst, broken, refused, healthyLast];
 const REFUSED = `QueryFailedError: new row for relation "contract" violates check constraint "refuses_renewal"`;
 let stored: unknown;
 
-const seatPro = {
-  sku: 'SEAT-PRO',
-  version: 1,
-  name: 'Pro seat',
-  chargeType: 'recurring',
-  defaultPricePeriod: 'year',
-};
-
 function newDeal(contractId: string): DealClosedV1 {
-  return {
+  return newDealClosed({
     dealId: `006-${randomUUID()}`,
-    revision: 1,
-    kind: 'new',
     closedAt: '2025-12-20T16:03:00Z',
     contractId,
     account: { id: `001-${randomUUID()}`, name: 'Acme Inc', country: 'US' },
-    currency: 'USD',
-    terms: {
-      startDate: '2026-01-01',
-      termMonths: 12,
-      billingFrequency: 'annual',
-      paymentTermsDays: 30,
-      autoRenew: true,
-    },
-    lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 10, unitPrice: '100.00', catalog: seatPro }],
-  } as DealClosedV1;
+  });
 }
 
 async function renewals(asOf: string): Promise<RenewalRunAnswer> {
@@ -95,16 +78,7 @@ beforeAll(async () => {
   await db.connect();
   await publishEvents(
     sut.topic(Topics.deals),
-    all.map((contractId) => {
-      const data = newDeal(contractId);
-      return {
-        type: EventTypes.dealClosed,
-        key: data.account.id,
-        subject: `deal/${data.dealId}`,
-        source: 'o2c/deals',
-        data,
-      };
-    }),
+    all.map((contractId) => dealClosedEvent(newDeal(contractId))),
   );
   await waitForValue(async () => (Object.keys(await currentVersions()).length === 4 ? true : undefined));
   // The engine cannot read a version without a term.
