@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@o2c/contracts';
+import { eventually } from './eventually';
 import { createKafka, decodeEvent, encodeEvent, type EventRecord } from '@o2c/messaging';
 
 const SHARED_TOPICS: ReadonlySet<string> = new Set(Object.values(Topics));
@@ -37,18 +38,11 @@ export async function eventOn(topic: string, matches: (event: EventRecord) => bo
   }
 }
 
-/** Polls `probe` until it gives a value other than undefined, or fails after `timeoutMs`. */
-export async function waitForValue<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`nothing after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+/** Polls `probe` until it gives a value other than undefined, or fails after `timeoutMs` (see `eventually`). */
+export function waitForValue<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  return eventually(probe, { timeoutMs });
 }
 
-/** An event a test publishes as another service would; `id` and `time` default to fresh values. */
 export interface TestEvent {
   type: string;
   key: string;

@@ -41,7 +41,19 @@ export async function createTestTopics(prefix: string): Promise<TestTopics> {
   const admin = testKafka().admin();
   await admin.connect();
   try {
-    await ensureTopics(admin, Object.values(Topics).map(topic), PARTITIONS);
+    // The shared broker can answer a metadata request for topics it has just created (while it deletes another
+    // test's) with a retriable error such as UNKNOWN_TOPIC_OR_PARTITION: ask again, then wait for every leader.
+    const topics = Object.values(Topics).map(topic);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await ensureTopics(admin, topics, PARTITIONS);
+        await admin.fetchTopicMetadata({ topics });
+        break;
+      } catch (error) {
+        if (attempt >= 5 || (error as { retriable?: boolean }).retriable !== true) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
   } finally {
     await admin.disconnect();
   }

@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@o2c/contracts';
-import { publishEvents, type RunningService } from '@o2c/testing';
+import { billRun, getJson, publishEvents, type RunningService } from '@o2c/testing';
 import { type Client } from 'pg';
 import { type InvoicingEnv } from '../../src/config/env.schema';
-import {
-  billRun,
-  contractEvents,
-  contractStored,
-  getJson,
-  startInvoicing,
-  stopInvoicing,
-} from '../support/invoicing-test-kit';
+import { contractEvents, contractStored, startInvoicing, stopInvoicing } from '../support/invoicing-test-kit';
 
 // Billing rules §5, backdated changes: amendments that arrive after bill runs issued the periods they affect
 // are corrected by documents dated on their effective date, so that the net billed for every document of the

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventTypes, Topics } from '@o2c/contracts';
 import { dropDatabase } from '@o2c/persistence';
 import {
+  billRun,
   createTestTopics,
   publishEvents,
   type ServiceProcess,
@@ -10,7 +11,7 @@ import {
   uniqueTestDatabase,
 } from '@o2c/testing';
 import { Client } from 'pg';
-import { billRun, contractEvents } from '../support/invoicing-test-kit';
+import { contractEvents } from '../support/invoicing-test-kit';
 
 // A bill run killed half-way (SIGKILL of the service process while it issues) and run again by a new process:
 // nothing missing, nothing twice, numbers gapless, every document's event published. 150 monthly contracts of

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Topics } from '@o2c/contracts';
-import { publishEvents, type RunningService } from '@o2c/testing';
+import { billRun, type BillRunAnswer, runFailures, type RunningService } from '@o2c/testing';
 import { type Client } from 'pg';
 import { type InvoicingEnv } from '../../src/config/env.schema';
 import {
-  billRun,
-  type BillRunAnswer,
-  contractEvents,
-  contractStored,
-  runFailures,
+  basicSeatsDeal,
+  publishNewContracts,
   startInvoicing,
   stopInvoicing,
 } from '../support/invoicing-test-kit';
@@ -35,29 +31,12 @@ const numbered = (run: BillRunAnswer) =>
 
 beforeAll(async () => {
   ({ sut, db } = await startInvoicing());
-  await publishEvents(
-    sut.topic(Topics.subscriptions),
-    all.flatMap((contractId) =>
-      contractEvents(
-        [
-          {
-            dealId: `D-${contractId}`,
-            kind: 'new',
-            currency: 'USD',
-            terms: {
-              startDate: '2026-01-01',
-              termMonths: 3,
-              billingFrequency: 'monthly',
-              paymentTermsDays: 60,
-            },
-            lines: [{ id: 'L1', sku: 'SEAT-BASIC', quantity: 10, unitPrice: '10.00' }],
-          },
-        ],
-        { contractId, account: { id: `acc-${contractId}`, name: 'Acme Inc', country: 'US' } },
-      ),
-    ),
+  await publishNewContracts(
+    { sut, db },
+    all,
+    (contractId) => basicSeatsDeal(contractId, { termMonths: 3, paymentTermsDays: 60 }),
+    'Acme Inc',
   );
-  for (const contractId of all) await contractStored(db, contractId, 1);
   for (const contractId of [noAccount, badEmail]) {
     const { rows } = await db.query<{ event_data: unknown }>(
       `SELECT event_data FROM contract_version WHERE contract_id = $1`,

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Topics } from '@o2c/contracts';
-import { publishEvents, type RunningService, waitForValue } from '@o2c/testing';
+import { adminCall, billRun, type BillRunView, type RunningService, waitForValue } from '@o2c/testing';
 import { Client } from 'pg';
 import { type InvoicingEnv } from '../../src/config/env.schema';
 import {
-  billRun,
-  type BillRunView,
-  contractEvents,
+  basicSeatsDeal,
+  publishNewContracts,
   startInvoicing,
   stopInvoicing,
 } from '../support/invoicing-test-kit';
@@ -24,47 +22,18 @@ const contractIds = Array.from(
 );
 const held = contractIds[7]!;
 
-async function call<T>(
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${sut.baseUrl}${path}`, {
-    method,
-    headers: sut.adminHeaders(body === undefined ? {} : { 'content-type': 'application/json' }),
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
+const call = <T>(method: 'GET' | 'POST', path: string, body?: unknown) =>
+  adminCall<T>(sut, method, path, body);
 
 const count = async (sql: string) => (await db.query<{ n: number }>(sql)).rows[0]!.n;
 
 beforeAll(async () => {
   ({ sut, db } = await startInvoicing());
-  await publishEvents(
-    sut.topic(Topics.subscriptions),
-    contractIds.flatMap((contractId) =>
-      contractEvents(
-        [
-          {
-            dealId: `D-${contractId}`,
-            kind: 'new',
-            currency: 'USD',
-            terms: {
-              startDate: '2026-01-01',
-              termMonths: 1,
-              billingFrequency: 'monthly',
-              paymentTermsDays: 30,
-            },
-            lines: [{ id: 'L1', sku: 'SEAT-BASIC', quantity: 10, unitPrice: '10.00' }],
-          },
-        ],
-        { contractId, account: { id: `acc-${contractId}`, name: 'Acme Inc', country: 'US' } },
-      ),
-    ),
-  );
-  await waitForValue(async () =>
-    (await count('SELECT count(*)::int AS n FROM contract_version')) === CONTRACTS ? true : undefined,
+  await publishNewContracts(
+    { sut, db },
+    contractIds,
+    (contractId) => basicSeatsDeal(contractId, { termMonths: 1, paymentTermsDays: 30 }),
+    'Acme Inc',
   );
 });
 

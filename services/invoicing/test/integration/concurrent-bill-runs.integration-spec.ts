@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { EventTypes, Topics } from '@o2c/contracts';
-import { publishEvents, type RunningService, startServiceForTest } from '@o2c/testing';
+import {
+  billRun,
+  type BillRunAnswer,
+  publishEvents,
+  type RunningService,
+  startServiceForTest,
+} from '@o2c/testing';
 import { Client } from 'pg';
 import { invoicingService } from '../../src/app.module';
 import { type InvoicingEnv } from '../../src/config/env.schema';
-import { billRun, type BillRunAnswer, contractEvents } from '../support/invoicing-test-kit';
+import { contractEvents } from '../support/invoicing-test-kit';
 
 // Eight bill runs at once, on two instances of the service sharing one database, over 1,000 due invoices:
 // 100 monthly contracts of 10 months, all in 2026. Every invoice is issued once, numbered INV-2026-000001 …

@@ -1,17 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type DealAccountV1, Topics } from '@o2c/contracts';
-import { publishEvents, type RunningService, startServiceForTest } from '@o2c/testing';
+import { billRun, getJson, publishEvents, type RunningService, startServiceForTest } from '@o2c/testing';
 import { Client } from 'pg';
 import { invoicingService } from '../../src/app.module';
 import { type InvoicingEnv } from '../../src/config/env.schema';
-import {
-  billRun,
-  contractEvents,
-  contractStored,
-  getJson,
-  pdfText,
-  type TestDeal,
-} from '../support/invoicing-test-kit';
+import { contractEvents, contractStored, pdfText, type TestDeal } from '../support/invoicing-test-kit';
 
 // The PDF of issued documents, read back by a PDF parser: number, totals and due date with the currency's
 // decimals (USD 2, JPY 0, KWD 3), the reverse-charge note, a credit note. Expected amounts computed by hand.

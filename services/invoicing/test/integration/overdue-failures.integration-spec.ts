@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { EventTypes, Topics } from '@o2c/contracts';
-import { publishEvents, type RunningService } from '@o2c/testing';
+import { EventTypes } from '@o2c/contracts';
+import { billRun, runFailures, type RunningService } from '@o2c/testing';
 import { type Client } from 'pg';
 import { type InvoicingEnv } from '../../src/config/env.schema';
 import {
-  billRun,
-  contractEvents,
-  contractStored,
-  runFailures,
+  basicSeatsDeal,
+  publishNewContracts,
   startInvoicing,
   stopInvoicing,
 } from '../support/invoicing-test-kit';
@@ -48,29 +46,12 @@ const subjectOf = (contractId: string) => `invoice/${invoiceOf.get(contractId)}`
 
 beforeAll(async () => {
   ({ sut, db } = await startInvoicing());
-  await publishEvents(
-    sut.topic(Topics.subscriptions),
-    all.flatMap((contractId) =>
-      contractEvents(
-        [
-          {
-            dealId: `D-${contractId}`,
-            kind: 'new',
-            currency: 'USD',
-            terms: {
-              startDate: '2026-01-01',
-              termMonths: 1,
-              billingFrequency: 'monthly',
-              paymentTermsDays: 30,
-            },
-            lines: [{ id: 'L1', sku: 'SEAT-BASIC', quantity: 10, unitPrice: '10.00' }],
-          },
-        ],
-        { contractId, account: { id: `acc-${contractId}`, name: 'Late Payer Ltd', country: 'US' } },
-      ),
-    ),
+  await publishNewContracts(
+    { sut, db },
+    all,
+    (contractId) => basicSeatsDeal(contractId, { termMonths: 1, paymentTermsDays: 30 }),
+    'Late Payer Ltd',
   );
-  for (const contractId of all) await contractStored(db, contractId, 1);
   const issuing = await billRun(sut, '2026-01-01');
   expect(issuing.issued.map((document) => [document.contractId, document.number])).toEqual([
     [first, 'INV-2026-000001'],

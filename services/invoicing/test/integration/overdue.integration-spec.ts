@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventTypes, Topics } from '@o2c/contracts';
-import { eventOn, publishEvents, type RunningService } from '@o2c/testing';
+import { billRun, eventOn, getJson, publishEvents, type RunningService } from '@o2c/testing';
 import { type Client } from 'pg';
 import { type InvoicingEnv } from '../../src/config/env.schema';
-import {
-  billRun,
-  contractEvents,
-  contractStored,
-  getJson,
-  startInvoicing,
-  stopInvoicing,
-} from '../support/invoicing-test-kit';
+import { contractEvents, contractStored, startInvoicing, stopInvoicing } from '../support/invoicing-test-kit';
 
 // Overdue detection by as-of bill runs: an invoice unsettled after its due date is marked overdue once, with
 // one o2c.invoice.overdue.v1, whatever runs come later; a paid invoice never is.

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EventTypes, Topics } from '@o2c/contracts';
-import { eventOn, expectAdminOnly, publishEvents, type RunningService } from '@o2c/testing';
+import { billRun, eventOn, expectAdminOnly, getJson, publishEvents, type RunningService } from '@o2c/testing';
 import { type Client } from 'pg';
 import { type InvoicingEnv } from '../../src/config/env.schema';
 import {
-  billRun,
   contractEvents,
   contractStored,
-  getJson,
   startInvoicing,
   stopInvoicing,
   type TestDeal,

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CalendarDate, contractHistory, type ContractVersion, type DealInput } from '@o2c/billing';
 import { type CatalogEntrySnapshotV1, contractEventOf, Topics } from '@o2c/contracts';
-import { publishEvents, type RunningService, waitForValue } from '@o2c/testing';
+import { billRun as billRunOf, publishEvents, type RunningService, waitForValue } from '@o2c/testing';
 import { type Client } from 'pg';
-import { billRun as billRunOf, startInvoicing, stopInvoicing } from '../support/invoicing-test-kit';
+import { startInvoicing, stopInvoicing } from '../support/invoicing-test-kit';
 
 const billRun = (asOf: string) => billRunOf(sut, asOf);
 import { type InvoicingEnv } from '../../src/config/env.schema';

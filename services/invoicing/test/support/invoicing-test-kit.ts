@@ -1,9 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { applyDeal, type ContractVersion, type DealInput } from '@o2c/billing';
-import { type CatalogEntrySnapshotV1, contractEventOf, type DealAccountV1 } from '@o2c/contracts';
+import { type CatalogEntrySnapshotV1, contractEventOf, type DealAccountV1, Topics } from '@o2c/contracts';
 import { randomUUID } from 'node:crypto';
-import { type RunningService, startServiceForTest, type TestEvent, waitForValue } from '@o2c/testing';
+import {
+  publishEvents,
+  type RunningService,
+  startServiceForTest,
+  type TestEvent,
+  waitForValue,
+} from '@o2c/testing';
 import { Client } from 'pg';
 import { invoicingService } from '../../src/app.module';
 import { type InvoicingEnv } from '../../src/config/env.schema';
@@ -81,121 +87,6 @@ export async function contractStored(db: Client, contractId: string, versions: n
   });
 }
 
-export interface BillRunAnswer {
-  billRunId: string;
-  issued: { documentId: string; number: string; kind: string; issueDate: string; contractId: string }[];
-  failed: { contractId: string; error: string; code?: string; attempts: number }[];
-  overdue: { documentId: string; number: string }[];
-  overdueFailed: {
-    documentId: string;
-    number: string;
-    contractId: string;
-    error: string;
-    code?: string;
-    attempts: number;
-  }[];
-}
-
-/** An item a run set aside, as `GET /v1/admin/run-failures` lists it. */
-export interface RunFailureAnswer {
-  run: string;
-  itemId: string;
-  contractId: string;
-  asOf: string;
-  error: string;
-  code: string | null;
-  attempts: number;
-  firstFailedAt: string;
-  lastFailedAt: string;
-  resolvedAt: string | null;
-}
-
-/** A running invoicing service, in-process or a process: where it answers and its admin token. */
-export interface InvoicingTarget {
-  readonly baseUrl: string;
-  adminHeaders(headers?: Record<string, string>): Record<string, string>;
-}
-
-/**
- * A whole bill run as an operator follows it: `POST /v1/bill-runs` (202 with the run), `GET /v1/bill-runs/{id}`
- * until it has ended, then every page of `GET /v1/bill-runs/{id}/documents`; rejects if the service stops
- * answering or the run does not end.
- */
-export async function billRun(target: InvoicingTarget, asOf: string): Promise<BillRunAnswer> {
-  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown) => {
-    const response = await fetch(`${target.baseUrl}${path}`, {
-      method,
-      headers: target.adminHeaders(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (response.status !== (method === 'POST' ? 202 : 200))
-      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return { body: (await response.json()) as T, location: response.headers.get('location') };
-  };
-  const started = await call<BillRunView>('POST', '/v1/bill-runs', { asOf });
-  expect(started.location).toBe(`/v1/bill-runs/${started.body.billRunId}`);
-  let run = started.body;
-  for (let polls = 0; run.status === 'running'; polls++) {
-    if (polls > 1200) throw new Error(`bill run ${asOf} still running after 2 minutes`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    run = (await call<BillRunView>('GET', started.location!)).body;
-  }
-  if (run.status !== 'finished') throw new Error(`bill run ${asOf}: ${JSON.stringify(run)}`);
-  const issued: BillRunAnswer['issued'] = [];
-  for (let cursor: string | null = ''; cursor !== null;) {
-    const page: { body: { items: BillRunAnswer['issued']; nextCursor: string | null } } = await call(
-      'GET',
-      `${run.documents}?limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    issued.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  }
-  expect(issued).toHaveLength(run.progress.issued);
-  return {
-    billRunId: run.billRunId,
-    issued,
-    failed: run.failed!,
-    overdue: run.overdue!,
-    overdueFailed: run.overdueFailed!,
-  };
-}
-
-/** `GET /v1/bill-runs/{id}`. */
-export interface BillRunView {
-  billRunId: string;
-  asOf: string;
-  status: 'running' | 'finished' | 'failed' | 'interrupted';
-  startedAt: string;
-  finishedAt: string | null;
-  progress: { contracts: number; issued: number; failed: number };
-  failed?: BillRunAnswer['failed'];
-  overdue?: BillRunAnswer['overdue'];
-  overdueFailed?: BillRunAnswer['overdueFailed'];
-  error?: string;
-  documents: string;
-}
-
-/** The failures `GET /v1/admin/run-failures?run=<run>&status=<status>` lists. */
-export async function runFailures(
-  target: InvoicingTarget,
-  run: string,
-  status: 'open' | 'resolved' | 'all' = 'open',
-): Promise<RunFailureAnswer[]> {
-  const answer = await getJson<{ items: RunFailureAnswer[] }>(
-    target,
-    `/v1/admin/run-failures?run=${run}&status=${status}`,
-  );
-  return answer.items;
-}
-
-/** GETs `path` of an operations endpoint with the admin token. */
-export async function getJson<T>(target: InvoicingTarget, path: string): Promise<T> {
-  const url = `${target.baseUrl}${path}`;
-  const response = await fetch(url, { headers: target.adminHeaders() });
-  if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 const repositoryRoot = join(__dirname, '..', '..', '..', '..');
 
 // pdf-parse runs PDF.js, whose worker is an ES module that jest's CommonJS runtime cannot import; a plain Node
@@ -239,4 +130,46 @@ export async function startInvoicing(overrides: Record<string, string> = {}): Pr
 export async function stopInvoicing(running: Partial<InvoicingUnderTest>): Promise<void> {
   await running.db?.end();
   await running.sut?.stop();
+}
+
+/** A new contract from 2026-01-01 of 10 Basic seats at 10.00 USD a month: 100.00 a month, billed monthly in advance. */
+export function basicSeatsDeal(
+  contractId: string,
+  terms: { termMonths: number; paymentTermsDays: number },
+): TestDeal {
+  return {
+    dealId: `D-${contractId}`,
+    kind: 'new',
+    currency: 'USD',
+    terms: { startDate: '2026-01-01', billingFrequency: 'monthly', ...terms },
+    lines: [{ id: 'L1', sku: 'SEAT-BASIC', quantity: 10, unitPrice: '10.00' }],
+  };
+}
+
+/**
+ * Publishes version 1 of each contract, made of `deal(contractId)` for a US customer named `accountName` (account
+ * `acc-<contract id>`), as subscriptions does; resolves once invoicing stored them all.
+ */
+export async function publishNewContracts(
+  { sut, db }: InvoicingUnderTest,
+  contractIds: readonly string[],
+  deal: (contractId: string) => TestDeal,
+  accountName: string,
+): Promise<void> {
+  await publishEvents(
+    sut.topic(Topics.subscriptions),
+    contractIds.flatMap((contractId) =>
+      contractEvents([deal(contractId)], {
+        contractId,
+        account: { id: `acc-${contractId}`, name: accountName, country: 'US' },
+      }),
+    ),
+  );
+  await waitForValue(async () => {
+    const { rows } = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM contract_version WHERE contract_id = ANY($1)',
+      [contractIds],
+    );
+    return rows[0]!.n === contractIds.length ? true : undefined;
+  });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventTypes, type SubscriptionEventData, type SubscriptionEventType } from '@o2c/contracts';
-import { type RunningService, waitForValue } from '@o2c/testing';
+import { type RunFailureAnswer, runFailures, type RunningService, waitForValue } from '@o2c/testing';
 import { Client } from 'pg';
 import { type ProvisioningEnv } from '../../src/config/env.schema';
 import {
@@ -8,7 +8,6 @@ import {
   catalog,
   charge,
   contract,
-  getJson,
   post,
   publish,
   startProvisioning,
@@ -31,17 +30,6 @@ interface ProvisioningRunAnswer {
   failed: { contractId: string; error: string; code?: string; attempts: number }[];
 }
 
-interface RunFailureAnswer {
-  run: string;
-  itemId: string;
-  contractId: string;
-  asOf: string;
-  error: string;
-  code: string | null;
-  attempts: number;
-  resolvedAt: string | null;
-}
-
 const clock = new TestClock('2026-03-01');
 let sut: RunningService<ProvisioningEnv>;
 let db: Client;
@@ -60,13 +48,8 @@ async function run(asOf: string): Promise<ProvisioningRunAnswer> {
   return (await response.json()) as ProvisioningRunAnswer;
 }
 
-async function failures(status = 'open'): Promise<RunFailureAnswer[]> {
-  return (
-    await getJson<{ items: RunFailureAnswer[] }>(
-      sut,
-      `/v1/admin/run-failures?run=provisioning&status=${status}`,
-    )
-  ).items;
+function failures(status: 'open' | 'resolved' = 'open'): Promise<RunFailureAnswer[]> {
+  return runFailures(sut, 'provisioning', status);
 }
 
 /** The contracts with an active licence, by contract id. */

@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { type DealClosedV1, EventTypes, Topics } from '@o2c/contracts';
 import { type EventRecord } from '@o2c/messaging';
 import {
+  dealClosedEvent,
   eventOn,
   expectAdminOnly,
+  newDealClosed,
   publishEvents,
+  seatProSnapshot,
   startServiceForTest,
   type RunningService,
 } from '@o2c/testing';
@@ -16,13 +19,7 @@ import { type SubscriptionsEnv } from '../../src/config/env.schema';
 
 let sut: RunningService<SubscriptionsEnv>;
 
-const seatPro = {
-  sku: 'SEAT-PRO',
-  version: 1,
-  name: 'Pro seat',
-  chargeType: 'recurring',
-  defaultPricePeriod: 'year',
-};
+const seatPro = seatProSnapshot;
 const account = { id: `001-${randomUUID()}`, name: 'Acme Inc', country: 'US' };
 const contractId = randomUUID();
 const dealId = `006-${randomUUID()}`;
@@ -53,18 +50,10 @@ const newDeal = deal({
   lines: [
     { id: 'L1', sku: 'SEAT-PRO', quantity: 50, unitPrice: '360.00', discountPercent: '10', catalog: seatPro },
   ],
-} as DealClosedV1);
+});
 
 async function publish(data: DealClosedV1): Promise<void> {
-  await publishEvents(sut.topic(Topics.deals), [
-    {
-      type: EventTypes.dealClosed,
-      key: data.account.id,
-      subject: `deal/${data.dealId}`,
-      source: 'o2c/deals',
-      data,
-    },
-  ]);
+  await publishEvents(sut.topic(Topics.deals), [dealClosedEvent(data)]);
 }
 
 function contractEvent(type: string, version: number, contract = contractId): Promise<EventRecord> {
@@ -258,19 +247,7 @@ describe('a contract renewed by a renewal deal, then cancelled at the end of its
   };
 
   it("renews with the deal's own terms and lines, from the end of the current term", async () => {
-    await publish({
-      ...base,
-      dealId: firstDeal,
-      kind: 'new',
-      terms: {
-        startDate: '2026-01-01',
-        termMonths: 12,
-        billingFrequency: 'annual',
-        paymentTermsDays: 30,
-        autoRenew: true,
-      },
-      lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 10, unitPrice: '100.00', catalog: seatPro }],
-    } as DealClosedV1);
+    await publish(newDealClosed({ ...base, dealId: firstDeal }));
     await contractEvent(EventTypes.subscriptionActivated, 1, renewedContract);
     await publish({
       ...base,
@@ -285,7 +262,7 @@ describe('a contract renewed by a renewal deal, then cancelled at the end of its
         autoRenew: true,
       },
       lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 12, unitPrice: '95.00', catalog: seatPro }],
-    } as DealClosedV1);
+    });
     const renewed = await contractEvent(EventTypes.subscriptionRenewed, 2, renewedContract);
     expect(renewed.data).toMatchObject({
       source: { kind: 'deal', dealId: `${firstDeal}-renewal` },
@@ -334,20 +311,7 @@ describe('an amendment dated in the next term, before the automatic renewal ran'
   };
 
   it('renews the contract first, then amends the renewed term', async () => {
-    await publish({
-      ...base,
-      dealId: firstDeal,
-      kind: 'new',
-      terms: {
-        startDate: '2026-01-01',
-        termMonths: 12,
-        billingFrequency: 'annual',
-        paymentTermsDays: 30,
-        autoRenew: true,
-        renewalUpliftPercent: '5',
-      },
-      lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 10, unitPrice: '100.00', catalog: seatPro }],
-    } as DealClosedV1);
+    await publish(newDealClosed({ ...base, dealId: firstDeal, terms: { renewalUpliftPercent: '5' } }));
     await contractEvent(EventTypes.subscriptionActivated, 1, laterContract);
     await publish({
       ...base,
@@ -356,7 +320,7 @@ describe('an amendment dated in the next term, before the automatic renewal ran'
       amends: firstDeal,
       effectiveDate: '2027-03-01',
       lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 15, catalog: seatPro }],
-    } as DealClosedV1);
+    });
 
     const renewed = await contractEvent(EventTypes.subscriptionRenewed, 2, laterContract);
     expect(renewed.data).toMatchObject({
@@ -388,15 +352,14 @@ describe('an amendment signed later but dated before one already applied (billin
     account,
     currency: 'USD',
   };
-  const amendment = (suffix: string, effectiveDate: string, quantity: number): DealClosedV1 =>
-    ({
-      ...base,
-      dealId: `${first}-${suffix}`,
-      kind: 'amendment',
-      amends: first,
-      effectiveDate,
-      lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity, catalog: seatPro }],
-    }) as DealClosedV1;
+  const amendment = (suffix: string, effectiveDate: string, quantity: number): DealClosedV1 => ({
+    ...base,
+    dealId: `${first}-${suffix}`,
+    kind: 'amendment',
+    amends: first,
+    effectiveDate,
+    lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity, catalog: seatPro }],
+  });
   const segments = (event: EventRecord) =>
     (
       event.data as { charges: { segments: { effectiveFrom: string; quantity: number }[] }[] }
@@ -415,7 +378,7 @@ describe('an amendment signed later but dated before one already applied (billin
         autoRenew: false,
       },
       lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 20, unitPrice: '15.00', catalog: seatPro }],
-    } as DealClosedV1);
+    });
     await publish(amendment('ame1', '2027-09-10', 30));
     const before = await contractEvent(EventTypes.subscriptionAmended, 2, contract);
     expect(segments(before)).toEqual(['2027-02-01 20', '2027-09-10 30']);

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type DealClosedV1, EventTypes, Topics } from '@o2c/contracts';
-import { publishEvents, startServiceForTest, type RunningService, waitForValue } from '@o2c/testing';
+import {
+  dealClosedEvent,
+  newDealClosed,
+  publishEvents,
+  type RunFailureAnswer,
+  runFailures,
+  startServiceForTest,
+  type RunningService,
+  waitForValue,
+} from '@o2c/testing';
 import { Client } from 'pg';
 import { subscriptionsService } from '../../src/app.module';
 import { type SubscriptionsEnv } from '../../src/config/env.schema';
@@ -17,19 +26,6 @@ interface RenewalRunAnswer {
   failed: { contractId: string; error: string; code?: string; attempts: number }[];
 }
 
-interface RunFailureView {
-  run: string;
-  itemId: string;
-  contractId: string;
-  asOf: string;
-  error: string;
-  code: string | null;
-  attempts: number;
-  firstFailedAt: string;
-  lastFailedAt: string;
-  resolvedAt: string | null;
-}
-
 let sut: RunningService<SubscriptionsEnv>;
 let db: Client;
 const [healthyFirst, broken, refused, healthyLast] = [1, 2, 3, 4].map(() => randomUUID()).sort() as [
@@ -42,32 +38,13 @@ const all = [healthyFirst, broken, refused, healthyLast];
 const REFUSED = `QueryFailedError: new row for relation "contract" violates check constraint "refuses_renewal"`;
 let stored: unknown;
 
-const seatPro = {
-  sku: 'SEAT-PRO',
-  version: 1,
-  name: 'Pro seat',
-  chargeType: 'recurring',
-  defaultPricePeriod: 'year',
-};
-
 function newDeal(contractId: string): DealClosedV1 {
-  return {
+  return newDealClosed({
     dealId: `006-${randomUUID()}`,
-    revision: 1,
-    kind: 'new',
     closedAt: '2025-12-20T16:03:00Z',
     contractId,
     account: { id: `001-${randomUUID()}`, name: 'Acme Inc', country: 'US' },
-    currency: 'USD',
-    terms: {
-      startDate: '2026-01-01',
-      termMonths: 12,
-      billingFrequency: 'annual',
-      paymentTermsDays: 30,
-      autoRenew: true,
-    },
-    lines: [{ id: 'L1', sku: 'SEAT-PRO', quantity: 10, unitPrice: '100.00', catalog: seatPro }],
-  } as DealClosedV1;
+  });
 }
 
 async function renewals(asOf: string): Promise<RenewalRunAnswer> {
@@ -80,12 +57,8 @@ async function renewals(asOf: string): Promise<RenewalRunAnswer> {
   return (await response.json()) as RenewalRunAnswer;
 }
 
-async function failures(query: string): Promise<RunFailureView[]> {
-  const response = await fetch(`${sut.baseUrl}/v1/admin/run-failures${query}`, {
-    headers: sut.adminHeaders(),
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { items: RunFailureView[] }).items;
+function failures(status: 'open' | 'resolved' = 'open'): Promise<RunFailureAnswer[]> {
+  return runFailures(sut, 'renewal', status);
 }
 
 async function currentVersions(): Promise<Record<string, number>> {
@@ -105,16 +78,7 @@ beforeAll(async () => {
   await db.connect();
   await publishEvents(
     sut.topic(Topics.deals),
-    all.map((contractId) => {
-      const data = newDeal(contractId);
-      return {
-        type: EventTypes.dealClosed,
-        key: data.account.id,
-        subject: `deal/${data.dealId}`,
-        source: 'o2c/deals',
-        data,
-      };
-    }),
+    all.map((contractId) => dealClosedEvent(newDeal(contractId))),
   );
   await waitForValue(async () => (Object.keys(await currentVersions()).length === 4 ? true : undefined));
   // The engine cannot read a version without a term.
@@ -160,7 +124,7 @@ describe('a renewal run with contracts that cannot be renewed', () => {
   });
 
   it('lists them for operations, behind the admin token', async () => {
-    const items = await failures('?run=renewal');
+    const items = await failures();
     expect(items.map((item) => item.contractId).sort()).toEqual([broken, refused]);
     const byContract = new Map(items.map((item) => [item.contractId, item]));
     expect(byContract.get(broken)).toMatchObject({
@@ -197,7 +161,7 @@ describe('a renewal run with contracts that cannot be renewed', () => {
       [broken, 2],
       [refused, 2],
     ]);
-    const items = await failures('?run=renewal');
+    const items = await failures();
     expect(items.map((item) => [item.contractId, item.asOf, item.attempts]).sort()).toEqual(
       [
         [broken, '2028-01-01', 2],
@@ -220,8 +184,8 @@ describe('a renewal run with contracts that cannot be renewed', () => {
       [refused]: 3,
       [healthyLast]: 3,
     });
-    expect(await failures('?run=renewal')).toEqual([]);
-    const resolved = await failures('?run=renewal&status=resolved');
+    expect(await failures()).toEqual([]);
+    const resolved = await failures('resolved');
     expect(resolved.map((failure) => [failure.contractId, failure.attempts]).sort()).toEqual(
       [
         [broken, 2],

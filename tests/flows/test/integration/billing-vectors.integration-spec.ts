@@ -1,16 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createTestDatabase,
-  createTestTopics,
-  type ServiceProcess,
-  startServiceProcess,
-  type TestTopics,
-  waitForValue,
-} from '@o2c/testing';
-import { Client } from 'pg';
-import { Webhook } from 'standardwebhooks';
+import { asOfRunsOnly, eventually, type Stack, startStack } from '@o2c/testing';
 
 // The conformance vectors of billing-rules.md through the running system: every deal of a vector goes to the
 // deals service's signed webhook, in the vector's order; subscriptions makes the contract (and, by its renewal
@@ -68,22 +59,6 @@ interface RunAnswer {
   failed: { contractId: string }[];
 }
 
-/** A bill run started (202) and followed until it has ended. */
-async function billRunOf(asOf: string): Promise<RunAnswer & { status: string }> {
-  const started = await call<{ billRunId: string }>('invoicing', 'POST', '/v1/bill-runs', { asOf });
-  expect(started.status).toBe(202);
-  for (let polls = 0; polls < 1200; polls++) {
-    const run = await call<RunAnswer & { status: string }>(
-      'invoicing',
-      'GET',
-      `/v1/bill-runs/${started.body.billRunId}`,
-    );
-    if (run.body.status !== 'running') return run.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`bill run ${asOf} still running after 2 minutes`);
-}
-
 const file = JSON.parse(
   readFileSync(
     join(__dirname, '..', '..', '..', '..', 'libs', 'billing', 'test', 'billing-vectors.json'),
@@ -91,34 +66,12 @@ const file = JSON.parse(
   ),
 ) as { catalog: Record<string, VectorCatalogEntry>; vectors: Vector[] };
 
-const secret = `whsec_${randomBytes(32).toString('base64')}`;
 /** Appended to every deal and account id: each run of this file makes contracts of its own. */
 const run = randomBytes(4).toString('hex');
 
-const logDirectory = join(__dirname, '..', '..', '..', '..', '.o2c', 'flows');
-let topics: TestTopics;
-const running = new Map<string, ServiceProcess>();
-let invoicingDatabase: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-let invoicingDb: Client | undefined;
+let stack: Stack;
 
-function service(name: string): ServiceProcess {
-  return running.get(name)!;
-}
-
-async function call<T>(
-  name: string,
-  method: 'GET' | 'POST' | 'PUT',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${service(name).baseUrl}${path}`, {
-    method,
-    headers: service(name).adminHeaders(body === undefined ? {} : { 'content-type': 'application/json' }),
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+const call = <T>(...args: Parameters<Stack['call']>) => stack.call<T>(...args);
 
 /** Gives the deals service every SKU of the vectors' catalog that it does not have as the vectors describe it. */
 async function ensureCatalog(): Promise<void> {
@@ -148,41 +101,17 @@ async function ensureCatalog(): Promise<void> {
 }
 
 beforeAll(async () => {
-  topics = await createTestTopics('flows-vectors');
-  // Invoicing's database is the test's: it tells when invoicing has stored every version of a contract.
-  invoicingDatabase = await createTestDatabase('flows_invoicing');
-  const common = { KAFKA_TOPIC_NAMESPACE: topics.namespace };
-  const own: Record<string, Record<string, string>> = {
-    deals: { DEALS_WEBHOOK_SECRETS: secret },
-    subscriptions: { RENEWAL_JOB_INTERVAL_MINUTES: '0' },
-    invoicing: { BILL_RUN_INTERVAL_MINUTES: '0', ISSUE_ON_CONTRACT_CHANGE: 'off' },
-  };
-  for (const [name, env] of Object.entries(own)) {
-    const group = `flows-${name}-${randomUUID()}`;
-    running.set(
-      name,
-      await startServiceProcess(
-        name,
-        { ...common, KAFKA_CONSUMER_GROUP: group, ...env },
-        name === 'invoicing' ? invoicingDatabase.location : undefined,
-      ),
-    );
-  }
-  invoicingDb = new Client({ connectionString: invoicingDatabase.location.url });
-  await invoicingDb.connect();
+  // Provisioning plays no part in billing; invoicing issues only in the bill runs.
+  stack = await startStack('flows-vectors', {
+    deals: {},
+    subscriptions: asOfRunsOnly.subscriptions,
+    invoicing: asOfRunsOnly.invoicing,
+  });
   await ensureCatalog();
 }, 120_000);
 
-afterAll(async () => {
-  // What each process said, for when a vector fails: .o2c/flows/billing-vectors-<service>.log
-  mkdirSync(logDirectory, { recursive: true });
-  for (const process of running.values())
-    writeFileSync(join(logDirectory, `billing-vectors-${process.service}.log`), process.output());
-  await invoicingDb?.end();
-  await Promise.all([...running.values()].map((process) => process.stop()));
-  await invoicingDatabase?.drop();
-  await topics?.delete();
-});
+// What each process said, for when a vector fails: .o2c/flows/flows-vectors-<service>.log
+afterAll(() => stack?.stop());
 
 const suffixed = (id: string) => `${id}-${run}`;
 
@@ -197,26 +126,11 @@ function ofThisRun(deal: VectorDeal): VectorDeal {
 }
 
 /** POSTs `{ type: 'deal.closed_won', deal }` to the deals webhook, signed as Standard Webhooks says. */
-async function postDeal(deal: VectorDeal): Promise<{ status: number; body: Record<string, unknown> }> {
-  const body = JSON.stringify({ type: 'deal.closed_won', deal });
-  const id = `msg_${randomUUID()}`;
-  const now = new Date();
-  const response = await fetch(`${service('deals').baseUrl}/v1/webhooks/deals`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': new Webhook(secret).sign(id, now, body),
-    },
-    body,
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const postDeal = (deal: VectorDeal) => stack.postDeal(deal);
 
 /** The contract as subscriptions holds it, once it has applied every one of `dealIds`. */
 async function contractWith(contractId: string, dealIds: string[]): Promise<ContractAnswer> {
-  return waitForValue(async () => {
+  return eventually(async () => {
     const { status, body } = await call<ContractAnswer>(
       'subscriptions',
       'GET',
@@ -225,17 +139,6 @@ async function contractWith(contractId: string, dealIds: string[]): Promise<Cont
     if (status !== 200) return undefined;
     const applied = new Set(body.versions.map((version) => version.source.dealId));
     return dealIds.every((dealId) => applied.has(dealId)) ? body : undefined;
-  });
-}
-
-/** Resolves once invoicing has stored `versions` versions of the contract. */
-async function invoicingHas(contractId: string, versions: number): Promise<void> {
-  await waitForValue(async () => {
-    const { rows } = await invoicingDb!.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM contract_version WHERE contract_id = $1',
-      [contractId],
-    );
-    return rows[0]!.n === versions ? true : undefined;
   });
 }
 
@@ -310,10 +213,10 @@ describe('the conformance vectors through the signed deal webhook and the runnin
       expect(renewals.status).toBe(200);
       expect(renewals.body.failed.filter((failure) => failure.contractId === contractId)).toEqual([]);
       const contract = await call<ContractAnswer>('subscriptions', 'GET', `/v1/contracts/${contractId}`);
-      await invoicingHas(contractId, contract.body.version);
+      await stack.settled(contractId, contract.body.version);
 
-      const billRun = await billRunOf(vector.asOf);
-      expect(billRun.status).toBe('finished');
+      // billRun rejects unless the run finished.
+      const billRun = await stack.billRun(vector.asOf);
       expect(billRun.failed.filter((failure) => failure.contractId === contractId)).toEqual([]);
 
       expect((await issuedLines(contractId)).sort(order)).toEqual([...vector.documentLines].sort(order));

@@ -1,8 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createTestTopics, type ServiceProcess, startServiceProcess, type TestTopics } from '@o2c/testing';
-import { Webhook } from 'standardwebhooks';
+import { randomBytes } from 'node:crypto';
+import { type Stack, startStack } from '@o2c/testing';
 
 // The deals intake accepts exactly what subscriptions can apply: every kind of deal, and the edge cases of
 // billing-rules.md (an amendment signed later but dated earlier, one in the next term, one after an immediate
@@ -44,32 +41,12 @@ interface Row {
   appliedBySubscriptions: boolean;
 }
 
-const secret = `whsec_${randomBytes(32).toString('base64')}`;
 /** Appended to every deal and account id: each run of this file makes contracts of its own. */
 const run = randomBytes(4).toString('hex');
 
-const logDirectory = join(__dirname, '..', '..', '..', '..', '.o2c', 'flows');
-let topics: TestTopics;
-const running = new Map<string, ServiceProcess>();
+let stack: Stack;
 
-function service(name: string): ServiceProcess {
-  return running.get(name)!;
-}
-
-async function call<T>(
-  name: string,
-  method: 'GET' | 'POST' | 'PUT',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${service(name).baseUrl}${path}`, {
-    method,
-    headers: service(name).adminHeaders(body === undefined ? {} : { 'content-type': 'application/json' }),
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+const call = <T>(...args: Parameters<Stack['call']>) => stack.call<T>(...args);
 
 /** The SKUs of the cases, as the conformance vectors' catalog describes them. */
 const catalog = {
@@ -98,27 +75,15 @@ async function ensureCatalog(): Promise<void> {
 }
 
 beforeAll(async () => {
-  topics = await createTestTopics('flows-intake');
-  const common = { KAFKA_TOPIC_NAMESPACE: topics.namespace };
-  const own: Record<string, Record<string, string>> = {
-    deals: { DEALS_WEBHOOK_SECRETS: secret },
+  stack = await startStack('flows-intake', {
+    deals: {},
     subscriptions: { RENEWAL_JOB_INTERVAL_MINUTES: '0' },
-  };
-  for (const [name, env] of Object.entries(own)) {
-    const group = `flows-${name}-${randomUUID()}`;
-    running.set(name, await startServiceProcess(name, { ...common, KAFKA_CONSUMER_GROUP: group, ...env }));
-  }
+  });
   await ensureCatalog();
 }, 120_000);
 
-afterAll(async () => {
-  // What each process said, for when a case fails: .o2c/flows/intake-agreement-<service>.log
-  mkdirSync(logDirectory, { recursive: true });
-  for (const process of running.values())
-    writeFileSync(join(logDirectory, `intake-agreement-${process.service}.log`), process.output());
-  await Promise.all([...running.values()].map((process) => process.stop()));
-  await topics?.delete();
-});
+// What each process said, for when a case fails: .o2c/flows/flows-intake-<service>.log
+afterAll(() => stack?.stop());
 
 let signedAt = Date.parse('2026-12-01T12:00:00Z');
 
@@ -245,22 +210,7 @@ const cases: Case[] = [
 ];
 
 /** POSTs `{ type: 'deal.closed_won', deal }` to the deals webhook, signed as Standard Webhooks says. */
-async function postDeal(body: Deal): Promise<{ status: number; body: Record<string, unknown> }> {
-  const text = JSON.stringify({ type: 'deal.closed_won', deal: body });
-  const id = `msg_${randomUUID()}`;
-  const now = new Date();
-  const response = await fetch(`${service('deals').baseUrl}/v1/webhooks/deals`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': new Webhook(secret).sign(id, now, text),
-    },
-    body: text,
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const postDeal = (body: Deal) => stack.postDeal(body);
 
 /** Subscriptions' dead letters (every status) on this test's topics. */
 async function deadLetters(): Promise<DeadLetter[]> {
@@ -270,7 +220,7 @@ async function deadLetters(): Promise<DeadLetter[]> {
     '/v1/admin/dead-letters?status=all',
   );
   expect(status).toBe(200);
-  return body.items.filter((letter) => letter.topic.startsWith(`${topics.namespace}.`));
+  return body.items.filter((letter) => letter.topic.startsWith(`${stack.topics.namespace}.`));
 }
 
 async function contract(contractId: string): Promise<ContractAnswer | undefined> {

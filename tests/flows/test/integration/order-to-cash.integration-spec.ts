@@ -1,16 +1,16 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { EventTypes, Topics } from '@o2c/contracts';
 import { type EventRecord } from '@o2c/messaging';
 import {
-  createTestTopics,
+  aDeal,
   eventOn,
+  newSigningKey,
+  newWebhookSecret,
   type ServiceProcess,
-  startServiceProcess,
-  type TestTopics,
+  type Stack,
+  startStack,
   waitForValue,
 } from '@o2c/testing';
 import { Webhook } from 'standardwebhooks';
@@ -20,19 +20,12 @@ import { Webhook } from 'standardwebhooks';
 // every event and the product's webhook carry the trace of the webhook request, the CRM's or one deals started.
 // No OTEL_* exporter is configured: the trace is there without one.
 
-const secret = `whsec_${randomBytes(32).toString('base64')}`;
-const signingKey = generateKeyPairSync('ed25519')
-  .privateKey.export({ format: 'der', type: 'pkcs8' })
-  .toString('base64');
+const productSecret = newWebhookSecret();
 
-const productSecret = `whsec_${randomBytes(32).toString('base64')}`;
+let stack: Stack;
 
-const logDirectory = join(__dirname, '..', '..', '..', '..', '.o2c', 'flows');
-let topics: TestTopics;
-const running = new Map<string, ServiceProcess>();
-
-function service(name: string): ServiceProcess {
-  return running.get(name)!;
+function service(name: 'deals' | 'subscriptions' | 'invoicing' | 'provisioning'): ServiceProcess {
+  return stack.service(name);
 }
 
 // The Pro product's provisioning endpoint: it takes every webhook and keeps it.
@@ -56,63 +49,40 @@ function startProduct(): Promise<string> {
 }
 
 beforeAll(async () => {
-  topics = await createTestTopics('flows');
   const productUrl = await startProduct();
-  const common = { KAFKA_TOPIC_NAMESPACE: topics.namespace };
-  const own: Record<string, Record<string, string>> = {
+  stack = await startStack('flows', {
     // info: the request log, whose lines must carry the request's trace.
-    deals: { DEALS_WEBHOOK_SECRETS: secret, LOG_LEVEL: 'info' },
+    deals: { LOG_LEVEL: 'info' },
     subscriptions: { RENEWAL_JOB_INTERVAL_MINUTES: '0' },
     invoicing: { BILL_RUN_INTERVAL_MINUTES: '0' },
     provisioning: {
-      PROVISIONING_SIGNING_KEY: signingKey,
+      PROVISIONING_SIGNING_KEY: newSigningKey(),
       PROVISIONING_ALLOWED_HOSTS: '127.0.0.1',
       PROVISIONING_TARGETS: `pro=${productUrl}`,
       PROVISIONING_WEBHOOK_SECRETS: productSecret,
       PROVISIONING_DELIVERY_POLL_MS: '200',
     },
-  };
-  for (const [name, env] of Object.entries(own)) {
-    const group = `flows-${name}-${randomUUID()}`;
-    running.set(name, await startServiceProcess(name, { ...common, KAFKA_CONSUMER_GROUP: group, ...env }));
-  }
+  });
 }, 120_000);
 
 afterAll(async () => {
-  // What each process said, for when a journey fails: .o2c/flows/<service>.log
-  mkdirSync(logDirectory, { recursive: true });
-  for (const process of running.values())
-    writeFileSync(join(logDirectory, `${process.service}.log`), process.output());
-  await Promise.all([...running.values()].map((process) => process.stop()));
-  await topics?.delete();
+  // What each process said, for when a journey fails: .o2c/flows/flows-<service>.log
+  await stack?.stop();
   await new Promise((resolve) => product?.close(resolve));
 });
 
 // A term that started in the past and runs for twenty years: its first invoice is due whatever day the test
 // runs, and its licence is current.
-function closedWonDeal(dealId: string, accountId: string): string {
-  return JSON.stringify({
-    type: 'deal.closed_won',
-    deal: {
-      id: dealId,
-      revision: 1,
-      closedAt: '2025-02-20T16:03:00Z',
-      kind: 'new',
-      account: { id: accountId, name: 'Acme GmbH', country: 'DE', taxId: 'DE123456789' },
-      currency: 'EUR',
-      terms: {
-        startDate: '2025-03-01',
-        termMonths: 240,
-        billingFrequency: 'annual',
-        paymentTermsDays: 30,
-        autoRenew: false,
-      },
-      lines: [
-        { id: 'L1', sku: 'SEAT-PRO', quantity: 50, unitPrice: '360.00', discountPercent: '10' },
-        { id: 'L2', sku: 'ONBOARDING', quantity: 1, unitPrice: '5000.00' },
-      ],
-    },
-  });
+function closedWonDeal(dealId: string, accountId: string) {
+  return aDeal(dealId)
+    .closedAt('2025-02-20T16:03:00Z')
+    .forAccount({ id: accountId, name: 'Acme GmbH', country: 'DE', taxId: 'DE123456789' })
+    .inCurrency('EUR')
+    .startingOn('2025-03-01')
+    .forMonths(240)
+    .withLine({ id: 'L1', sku: 'SEAT-PRO', quantity: 50, unitPrice: '360.00', discountPercent: '10' })
+    .withLine({ id: 'L2', sku: 'ONBOARDING', quantity: 1, unitPrice: '5000.00' })
+    .build();
 }
 
 interface Journey {
@@ -127,40 +97,27 @@ interface Journey {
 /** Posts a new deal, signed, with `headers` besides, and follows it to its four events and its product webhook. */
 async function postDeal(headers: Record<string, string> = {}): Promise<Journey> {
   const accountId = `001-flow-${randomUUID()}`;
-  const body = closedWonDeal(`006-flow-${randomUUID()}`, accountId);
-  const id = `msg_${randomUUID()}`;
-  const now = new Date();
-  const response = await fetch(`${service('deals').baseUrl}/v1/webhooks/deals`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': new Webhook(secret).sign(id, now, body),
-      ...headers,
-    },
-    body,
-  });
+  const response = await stack.postDeal(closedWonDeal(`006-flow-${randomUUID()}`, accountId), headers);
   expect(response.status).toBe(202);
-  const { contractId } = (await response.json()) as { contractId: string };
+  const { contractId } = response.body as { contractId: string };
 
   const ofContract = (event: EventRecord) =>
     (event.data as { contractId?: string }).contractId === contractId;
   const events = await Promise.all([
-    eventOn(topics.topic(Topics.deals), (e) => e.type === EventTypes.dealClosed && ofContract(e)),
+    eventOn(stack.topics.topic(Topics.deals), (e) => e.type === EventTypes.dealClosed && ofContract(e)),
     eventOn(
-      topics.topic(Topics.subscriptions),
+      stack.topics.topic(Topics.subscriptions),
       (e) => e.type === EventTypes.subscriptionActivated && ofContract(e),
     ),
     eventOn(
-      topics.topic(Topics.invoices),
+      stack.topics.topic(Topics.invoices),
       (e) =>
         e.type === EventTypes.invoiceIssued &&
         ofContract(e) &&
         (e.data as { issueDate: string }).issueDate === '2025-03-01',
     ),
     eventOn(
-      topics.topic(Topics.licenses),
+      stack.topics.topic(Topics.licenses),
       (e) => e.type === EventTypes.licenseProvisioned && e.key === accountId,
     ),
   ]);

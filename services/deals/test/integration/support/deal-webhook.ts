@@ -1,10 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Webhook } from 'standardwebhooks';
+import { newWebhookSecret, postSignedWebhook, type SignOptions as SignedWebhookOptions } from '@o2c/testing';
 
-export const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
-export const OLD_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
+export const SECRET = newWebhookSecret(24);
+export const OLD_SECRET = newWebhookSecret(24);
 
 interface SampleDeal {
   type: string;
@@ -27,31 +27,12 @@ export function sampleDeal(overrides: Record<string, unknown> = {}): SampleDeal 
   };
 }
 
-export interface SignOptions {
-  readonly secrets?: readonly string[];
-  readonly timestamp?: Date;
-  readonly tamper?: (body: string) => string;
-  /** Sent as well, e.g. the CRM's `traceparent`. */
-  readonly headers?: Record<string, string>;
-}
+export type SignOptions = Partial<SignedWebhookOptions>;
 
-/** POSTs a body signed as Standard Webhooks says, with one signature per secret. */
-export async function postDeal(baseUrl: string, body: unknown, options: SignOptions = {}): Promise<Response> {
-  const raw = typeof body === 'string' ? body : JSON.stringify(body);
-  const id = `msg_${randomUUID()}`;
-  const timestamp = options.timestamp ?? new Date();
-  const signatures = (options.secrets ?? [SECRET]).map((secret) =>
-    new Webhook(secret).sign(id, timestamp, raw),
-  );
-  return fetch(`${baseUrl}/v1/webhooks/deals`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-      'webhook-signature': signatures.join(' '),
-      ...options.headers,
-    },
-    body: options.tamper ? options.tamper(raw) : raw,
+/** POSTs a body signed as Standard Webhooks says, with one signature per secret (SECRET unless given). */
+export function postDeal(baseUrl: string, body: unknown, options: SignOptions = {}): Promise<Response> {
+  return postSignedWebhook(`${baseUrl}/v1/webhooks/deals`, body, {
+    ...options,
+    secrets: options.secrets ?? [SECRET],
   });
 }
