@@ -8,6 +8,8 @@ export * from './asyncapi.controller';
 export * from './http/problem-details';
 export * from './http/coded-error.filter';
 export * from './http/admin-token.guard';
+export * from './http/api-keys';
+export { REQUIRED_SCOPE, RequiresScope } from '@o2c/messaging';
 export * from './jobs/periodic-job';
 export * from './config/tax-table';
 export * from './runs/1765100000000-create-run-failure';

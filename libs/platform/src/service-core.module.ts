@@ -27,6 +27,7 @@ import {
 } from '@o2c/messaging';
 import { SERVICE_ENV } from './service-env.token';
 import { ADMIN_TOKEN_SETTINGS, AdminTokenGuard, type AdminTokenSettings } from './http/admin-token.guard';
+import { parseApiKeys } from './http/api-keys';
 
 export interface ServiceCoreOptions<E extends ServiceEnv> {
   /** Short service name: `deals`, `subscriptions`, `invoicing`, `provisioning`. */
@@ -43,9 +44,9 @@ export interface ServiceCoreOptions<E extends ServiceEnv> {
 /**
  * What every o2c service has: validated settings, JSON logs, its own database (created if
  * missing, migrated at start-up), a Kafka connection, the outbox with its relay, the
- * dead-letter admin API (behind `ADMIN_TOKEN`), a clock, the health endpoints, `GET /metrics` with every
- * request timed, and what `@AdminOnly()` needs to close any other controller or route to all but holders
- * of `ADMIN_TOKEN`.
+ * dead-letter admin API (behind `ADMIN_TOKEN` and scoped `API_KEYS`), a clock, the health endpoints,
+ * `GET /metrics` with every request timed, and what `@AdminOnly()` needs to close any other controller or route
+ * to all but holders of `ADMIN_TOKEN` or of an API key with the route's scope.
  */
 @Module({})
 export class ServiceCoreModule implements NestModule {
@@ -53,7 +54,11 @@ export class ServiceCoreModule implements NestModule {
     // Before any instrument is made: one made without a meter provider stays a no-op.
     ensureMetrics(`o2c-${options.service}`);
     const location = resolveDatabaseLocation(options.env.DATABASE_URL, `o2c_${options.service}`);
-    const adminToken: AdminTokenSettings = { service: options.service, token: options.env.ADMIN_TOKEN };
+    const adminToken: AdminTokenSettings = {
+      service: options.service,
+      token: options.env.ADMIN_TOKEN,
+      keys: parseApiKeys(options.env.API_KEYS),
+    };
     return {
       module: ServiceCoreModule,
       global: true,

@@ -6,6 +6,7 @@ import {
   type KafkaSecuritySettings,
 } from '@o2c/messaging';
 import { resolveDatabaseLocation } from '@o2c/persistence';
+import { parseApiKeys } from '../http/api-keys';
 import {
   IsIn,
   IsInt,
@@ -197,6 +198,17 @@ export abstract class ServiceEnv {
       'ADMIN_TOKEN must be at least 32 characters of A-Z a-z 0-9 - . _ ~ + / (e.g. openssl rand -hex 32)',
   })
   ADMIN_TOKEN?: string;
+
+  /**
+   * Operations API keys, each with its scopes (docs/operations.md, "Operations credentials"): a JSON array of
+   * `{"id": "ops-alice", "sha256": "<SHA-256 of the key, hex>", "scopes": ["deals:read", "deals:replay"]}`;
+   * `npm run api-key -- --id ops-alice --scopes deals:read,deals:replay` makes a key and its entry. Only the
+   * digests are stored; several keys may be active at once, for rotation. `ADMIN_TOKEN` stays the bootstrap key
+   * with every scope.
+   */
+  @IsOptional()
+  @ParsesWith(parseApiKeys)
+  API_KEYS?: string;
 
   /**
    * Consecutive events of one partition applied in one database transaction with one offset commit (1: each on

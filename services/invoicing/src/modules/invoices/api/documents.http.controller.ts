@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, UseFilters } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, ProblemResponses } from '@o2c/platform';
+import { AdminOnly, ProblemResponses, RequiresScope } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { InvoicingError, InvoicingErrorCode } from '../domain/invoicing.errors';
 import { amountDue } from '../domain/settlement';
@@ -83,6 +83,7 @@ export class DocumentsHttpController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get('v1/invoices')
+  @RequiresScope('invoices:read')
   @ApiOperation({ summary: 'Invoices, newest first, a cursor page' })
   @ApiOkResponse({ schema: page(invoiceSchema) })
   listInvoices(@Query() query: ListDocumentsRequestDto) {
@@ -90,6 +91,7 @@ export class DocumentsHttpController {
   }
 
   @Get('v1/invoices/:id')
+  @RequiresScope('invoices:read')
   @ApiOperation({ summary: 'An invoice as issued, with its status and what is paid, credited and due' })
   @ApiOkResponse({ schema: invoiceSchema })
   @ProblemResponses([404, 'No such invoice'])
@@ -98,6 +100,7 @@ export class DocumentsHttpController {
   }
 
   @Get('v1/credit-notes')
+  @RequiresScope('invoices:read')
   @ApiOperation({ summary: 'Credit notes, newest first, a cursor page' })
   @ApiOkResponse({ schema: page(creditNoteSchema) })
   listCreditNotes(@Query() query: ListDocumentsRequestDto) {
@@ -105,6 +108,7 @@ export class DocumentsHttpController {
   }
 
   @Get('v1/credit-notes/:id')
+  @RequiresScope('invoices:read')
   @ApiOperation({ summary: 'A credit note as issued' })
   @ApiOkResponse({ schema: creditNoteSchema })
   @ProblemResponses([404, 'No such credit note'])

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
 import { CalendarDate, presentDocument, scheduleDocuments, withAutomaticRenewals } from '@o2c/billing';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, ProblemResponses } from '@o2c/platform';
+import { AdminOnly, ProblemResponses, RequiresScope } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { ContractRepository, engineHistory, type StoredVersion } from '../infra/contract.repository';
 import { RenewContractsHandler } from '../usecases/renew-contracts/renew-contracts.handler';
@@ -29,6 +29,7 @@ export class ContractsHttpController {
 
   /** The contract as it stands, and every version with the change that made it. */
   @Get('v1/contracts/:id')
+  @RequiresScope('contracts:read')
   @ApiOperation({ summary: 'The contract as it stands, with every version and the change that made it' })
   @ApiOkResponse({
     description: 'The current state (as in its latest o2c.subscription.*.v1 event) and `versions`',
@@ -82,6 +83,7 @@ export class ContractsHttpController {
    * line with its explanation. Before tax: invoicing applies the customer's rate when it issues them.
    */
   @Get('v1/contracts/:id/billing-schedule')
+  @RequiresScope('contracts:read')
   @ApiOperation({
     summary: 'Every document of the current term and the first renewal, each line explained (before tax)',
   })
@@ -123,6 +125,7 @@ export class ContractsHttpController {
 
   /** Runs the automatic renewal for any date (the daily job runs it for today). */
   @Post('v1/admin/renewals')
+  @RequiresScope('renewals:run')
   @ApiOperation({
     summary: 'Run the automatic renewal for a date: the contracts renewed and those it could not',
   })
