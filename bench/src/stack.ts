@@ -63,6 +63,9 @@ export async function startStack(logLevel: string): Promise<BenchStack> {
         KAFKA_CONSUMER_GROUP: groups[service]!,
         LOG_LEVEL: logLevel,
         ADMIN_TOKEN: adminToken,
+        // The benchmark is one client sending as fast as it can: the rate limits would measure themselves.
+        RATE_LIMIT_WEBHOOKS_PER_MINUTE: '0',
+        RATE_LIMIT_API_PER_MINUTE: '0',
         ...own[service],
       },
       databases[service],

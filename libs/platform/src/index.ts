@@ -9,6 +9,7 @@ export * from './http/problem-details';
 export * from './http/coded-error.filter';
 export * from './http/admin-token.guard';
 export * from './http/api-keys';
+export * from './http/rate-limit';
 export { REQUIRED_SCOPE, RequiresScope } from '@o2c/messaging';
 export * from './jobs/periodic-job';
 export * from './config/tax-table';

@@ -1,5 +1,7 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ensureMetrics, loggerParams } from '@o2c/observability';
 import {
@@ -28,6 +30,7 @@ import {
 import { SERVICE_ENV } from './service-env.token';
 import { ADMIN_TOKEN_SETTINGS, AdminTokenGuard, type AdminTokenSettings } from './http/admin-token.guard';
 import { parseApiKeys } from './http/api-keys';
+import { RateLimitGuard, rateLimitOptions } from './http/rate-limit';
 
 export interface ServiceCoreOptions<E extends ServiceEnv> {
   /** Short service name: `deals`, `subscriptions`, `invoicing`, `provisioning`. */
@@ -80,6 +83,12 @@ export class ServiceCoreModule implements NestModule {
           ...kafkaSecurityOf(options.env),
         }),
         TerminusModule.forRoot({ logger: false }),
+        ThrottlerModule.forRoot(
+          rateLimitOptions({
+            webhooksPerMinute: options.env.RATE_LIMIT_WEBHOOKS_PER_MINUTE,
+            apiPerMinute: options.env.RATE_LIMIT_API_PER_MINUTE,
+          }),
+        ),
         MessagingModule.forRoot({
           source: `o2c/${options.service}`,
           groupId: options.env.KAFKA_CONSUMER_GROUP ?? options.service,
@@ -105,6 +114,7 @@ export class ServiceCoreModule implements NestModule {
         ConsumerGroupHealthIndicator,
         { provide: SERVICE_ENV, useValue: options.env },
         { provide: ADMIN_TOKEN_SETTINGS, useValue: adminToken },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
       ],
       // ADMIN_TOKEN_SETTINGS: what `@AdminOnly()` needs, in every module of the service.
       exports: [SERVICE_ENV, ADMIN_TOKEN_SETTINGS],

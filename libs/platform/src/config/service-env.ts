@@ -226,4 +226,24 @@ export abstract class ServiceEnv {
   @Min(1)
   @Max(300)
   SHUTDOWN_TIMEOUT_SECONDS: number = 20;
+
+  /**
+   * Requests a minute one client address may send to the CRM webhooks of one instance (429 problem+json beyond,
+   * with `Retry-After`); 0: no limit. Behind a proxy every client has the proxy's address: size it for the CRM.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_WEBHOOKS_PER_MINUTE: number = 6000;
+
+  /**
+   * Requests a minute one client address may send to every other route of one instance (operations endpoints,
+   * catalog reads, licence checks; health and metrics are never limited); 0: no limit.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_API_PER_MINUTE: number = 6000;
 }
