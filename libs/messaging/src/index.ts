@@ -13,6 +13,7 @@ export * from './messaging-gauges';
 export * from './messaging.module';
 export * from './migrations';
 export * from './required-scope';
+export * from './retention/message-retention';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './metrics';

@@ -12,6 +12,7 @@ export * from './http/api-keys';
 export * from './http/rate-limit';
 export { REQUIRED_SCOPE, RequiresScope } from '@o2c/messaging';
 export * from './jobs/periodic-job';
+export * from './jobs/message-retention.job';
 export * from './config/tax-table';
 export * from './runs/1765100000000-create-run-failure';
 export * from './runs/run-failure.repository';

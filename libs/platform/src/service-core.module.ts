@@ -31,6 +31,7 @@ import { SERVICE_ENV } from './service-env.token';
 import { ADMIN_TOKEN_SETTINGS, AdminTokenGuard, type AdminTokenSettings } from './http/admin-token.guard';
 import { parseApiKeys } from './http/api-keys';
 import { RateLimitGuard, rateLimitOptions } from './http/rate-limit';
+import { MessageRetentionJob } from './jobs/message-retention.job';
 
 export interface ServiceCoreOptions<E extends ServiceEnv> {
   /** Short service name: `deals`, `subscriptions`, `invoicing`, `provisioning`. */
@@ -115,6 +116,7 @@ export class ServiceCoreModule implements NestModule {
         { provide: SERVICE_ENV, useValue: options.env },
         { provide: ADMIN_TOKEN_SETTINGS, useValue: adminToken },
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        MessageRetentionJob,
       ],
       // ADMIN_TOKEN_SETTINGS: what `@AdminOnly()` needs, in every module of the service.
       exports: [SERVICE_ENV, ADMIN_TOKEN_SETTINGS],

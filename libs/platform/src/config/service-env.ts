@@ -246,4 +246,21 @@ export abstract class ServiceEnv {
   @Min(0)
   @Max(1_000_000)
   RATE_LIMIT_API_PER_MINUTE: number = 6000;
+
+  /**
+   * Days an event stays in the outbox after it was published, and in the inbox after it was handled (an inbox row
+   * goes only once the consumer group has committed past it: exactly-once holds); 0 keeps them forever.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  MESSAGE_RETENTION_DAYS: number = 7;
+
+  /** Minutes between two prunes of the outbox and the inbox (the first at start-up); 0: never. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_080)
+  MESSAGE_RETENTION_INTERVAL_MINUTES: number = 60;
 }
