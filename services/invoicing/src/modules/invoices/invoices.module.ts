@@ -5,10 +5,13 @@ import { DocumentsHttpController } from './api/documents.http.controller';
 import { PaymentsHttpController } from './api/payments.http.controller';
 import { BillContractWhenSubscriptionChangedConsumer } from './consumers/bill-contract-when-subscription-changed.consumer';
 import { BillRunRepository } from './infra/bill-run.repository';
+import { DocumentRepository } from './infra/document.repository';
 import { InvoicingRepository } from './infra/invoicing.repository';
 import { SettlementRepository } from './infra/settlement.repository';
 import { taxRatesProvider } from './infra/tax-rates.provider';
+import { GetDocumentHandler } from './usecases/get-document/get-document.handler';
 import { IssueDueDocumentsHandler } from './usecases/issue-due-documents/issue-due-documents.handler';
+import { ListDocumentsHandler } from './usecases/list-documents/list-documents.handler';
 import { MarkOverdueInvoicesHandler } from './usecases/mark-overdue-invoices/mark-overdue-invoices.handler';
 import { RecordPaymentHandler } from './usecases/record-payment/record-payment.handler';
 import { RenderDocumentPdfHandler } from './usecases/render-document-pdf/render-document-pdf.handler';
@@ -26,8 +29,11 @@ import { RunBillRunHandler } from './usecases/run-bill-run/run-bill-run.handler'
   providers: [
     InvoicingRepository,
     BillRunRepository,
+    DocumentRepository,
     SettlementRepository,
     taxRatesProvider,
+    GetDocumentHandler,
+    ListDocumentsHandler,
     IssueDueDocumentsHandler,
     MarkOverdueInvoicesHandler,
     RecordPaymentHandler,
