@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type BillingSchedule, billingScheduleOf } from '../../domain/billing-schedule';
-import { engineHistory } from '../../infra/contract.repository';
+import { engineHistory } from '../../domain/contract-history';
 import { GetContractHandler } from '../get-contract/get-contract.handler';
 
 /** The documents of a contract's current term and first renewal, from its stored history (`billingScheduleOf`). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ContractRepository, type StoredVersion } from '../../infra/contract.repository';
+import { type StoredVersion } from '../../domain/contract-history';
+import { ContractRepository } from '../../infra/contract.repository';
 import { SubscriptionsError, SubscriptionsErrorCode } from '../../domain/subscriptions.errors';
 
 /** A contract's stored versions, oldest first; an unknown contract is `SUBSCRIPTIONS.CONTRACT_NOT_FOUND`. */
