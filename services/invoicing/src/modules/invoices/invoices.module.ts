@@ -13,6 +13,7 @@ import { GetDocumentHandler } from './usecases/get-document/get-document.handler
 import { IssueDueDocumentsHandler } from './usecases/issue-due-documents/issue-due-documents.handler';
 import { ListDocumentsHandler } from './usecases/list-documents/list-documents.handler';
 import { MarkOverdueInvoicesHandler } from './usecases/mark-overdue-invoices/mark-overdue-invoices.handler';
+import { RecordContractVersionHandler } from './usecases/record-contract-version/record-contract-version.handler';
 import { RecordPaymentHandler } from './usecases/record-payment/record-payment.handler';
 import { RenderDocumentPdfHandler } from './usecases/render-document-pdf/render-document-pdf.handler';
 import { BillRunJob } from './usecases/run-bill-run/bill-run.job';
@@ -36,6 +37,7 @@ import { RunBillRunHandler } from './usecases/run-bill-run/run-bill-run.handler'
     ListDocumentsHandler,
     IssueDueDocumentsHandler,
     MarkOverdueInvoicesHandler,
+    RecordContractVersionHandler,
     RecordPaymentHandler,
     RenderDocumentPdfHandler,
     RunBillRunHandler,
