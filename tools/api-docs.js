@@ -11,8 +11,7 @@ const specs = [
   ['services/deals/jest.config.js', 'src/api-docs.spec.ts'],
   ['services/invoicing/jest.config.js', 'src/api-docs.spec.ts'],
   ['services/provisioning/jest.config.js', 'src/api-docs.spec.ts'],
-  // subscriptions has no unit-test project: its check is with its integration tests.
-  ['services/subscriptions/jest.integration.config.js', 'test/integration/api-docs.integration-spec.ts'],
+  ['services/subscriptions/jest.config.js', 'src/api-docs.spec.ts'],
 ];
 
 for (const [config, spec] of specs) {

@@ -11,6 +11,7 @@ class ShopError extends Error implements CodedError<ShopErrorCode> {
     readonly code: ShopErrorCode,
     message: string,
     readonly extensions: Readonly<Record<string, unknown>> = {},
+    readonly title?: string,
   ) {
     super(message);
   }
@@ -74,5 +75,18 @@ describe(CodedErrorFilter.name, () => {
     expect(sut.status).toBe(401);
     expect(sut.headers).toEqual({ 'WWW-Authenticate': 'Bearer realm="shop"' });
     expect(JSON.parse(sut.body!)).toMatchObject({ title: 'Token required', code: 'SHOP.TOKEN_REQUIRED' });
+  });
+
+  it("answers with the error's own title in place of its code's, the rest as for the code", () => {
+    const sut = answerTo(new ShopError(ShopErrorCode.OrderNotFound, 'no order o-2', {}, 'Order withdrawn'));
+    expect(sut.status).toBe(404);
+    expect(JSON.parse(sut.body!)).toEqual({
+      type: 'about:blank',
+      title: 'Order withdrawn',
+      status: 404,
+      detail: 'no order o-2',
+      code: 'SHOP.ORDER_NOT_FOUND',
+      instance: '/v1/orders/o-1',
+    });
   });
 });

@@ -13,6 +13,8 @@ export interface CodedError<Code extends string> extends Error {
   readonly code: Code;
   /** Members added to the problem (`dealId`, `reasons`). */
   readonly extensions?: Readonly<Record<string, unknown>>;
+  /** A title of its own, in place of its code's, where one code is worded two ways. */
+  readonly title?: string;
 }
 
 /** How a service answers one of its error codes. */
@@ -25,7 +27,7 @@ export interface CodeProblem {
 
 /**
  * Answers a service's coded error as RFC 9457 problem+json, in the same form as every other error
- * (`ProblemDetailsFilter`): `title` and status from the code's entry in `problems`, `detail` the
+ * (`ProblemDetailsFilter`): `title` (unless the error has its own) and status from the code's entry in `problems`, `detail` the
  * error's message, `code`, then the error's extensions. Each service subclasses it once, with
  * `@Catch(<Service>Error)` and an entry for every code, the one place it maps its errors to HTTP:
  *
@@ -40,7 +42,8 @@ export abstract class CodedErrorFilter<Code extends string> implements Exception
   protected constructor(private readonly problems: Readonly<Record<Code, CodeProblem>>) {}
 
   catch(error: CodedError<Code>, host: ArgumentsHost): void {
-    const { status, title, headers = {} } = this.problems[error.code];
+    const { status, headers = {} } = this.problems[error.code];
+    const title = error.title ?? this.problems[error.code].title;
     for (const [name, value] of Object.entries(headers)) {
       host.switchToHttp().getResponse<Response>().setHeader(name, value);
     }

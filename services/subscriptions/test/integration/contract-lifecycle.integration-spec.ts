@@ -232,6 +232,11 @@ describe('a contract through its life', () => {
     const response = await get(`/v1/contracts/${randomUUID()}`);
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(await response.json()).toMatchObject({
+      status: 404,
+      title: 'Not Found',
+      code: 'SUBSCRIPTIONS.CONTRACT_NOT_FOUND',
+    });
   });
 });
 

@@ -10,6 +10,22 @@ export enum CrmErrorCode {
   NotConfigured = 'DEALS.CRM_ADAPTER_NOT_CONFIGURED',
 }
 
+/**
+ * What the CRM adapters refuse: a code, a message (the problem's `detail`), members added to the problem
+ * (`errors`), and a title of its own where the code's (`CRM_PROBLEMS`) does not fit. `CrmErrorFilter` answers it.
+ */
+export class CrmError extends Error {
+  constructor(
+    readonly code: CrmErrorCode,
+    message: string,
+    readonly extensions: Readonly<Record<string, unknown>> = {},
+    readonly title?: string,
+  ) {
+    super(message);
+    this.name = 'CrmError';
+  }
+}
+
 /** One problem with the CRM payload, named by its path in the CRM's own terms (`lineItems[2].properties.price`). */
 export interface CrmFieldProblem {
   readonly path: string;

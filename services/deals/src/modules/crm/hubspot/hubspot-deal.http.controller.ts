@@ -2,6 +2,7 @@ import { Controller, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/commo
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
 import { DealsErrorFilter } from '../../deals/api/deals-error.filter';
+import { CrmErrorFilter } from '../shared/crm-error.filter';
 import { ApiCrmWebhookResponses } from '../shared/crm-webhook.openapi';
 import { CrmIntake } from '../shared/crm-intake';
 import { mapHubSpotDeal } from './hubspot-deal.mapper';
@@ -9,7 +10,7 @@ import { HubSpotSignatureGuard } from './hubspot-signature.guard';
 
 /** Where HubSpot (a workflow or an app of ours) pushes a closed-won deal with its line items and companies. */
 @ApiTags('webhooks')
-@UseFilters(DealsErrorFilter)
+@UseFilters(DealsErrorFilter, CrmErrorFilter)
 @Controller('v1/webhooks/hubspot/deals')
 export class HubSpotDealHttpController {
   constructor(private readonly intake: CrmIntake) {}

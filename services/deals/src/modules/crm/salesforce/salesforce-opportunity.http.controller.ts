@@ -2,6 +2,7 @@ import { Controller, Inject, Post, Req, Res, UseFilters, UseGuards } from '@nest
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
 import { DealsErrorFilter } from '../../deals/api/deals-error.filter';
+import { CrmErrorFilter } from '../shared/crm-error.filter';
 import { CRM_ENV, type CrmEnv, salesforceMappingOptions } from '../config/crm-env.schema';
 import { type CrmMapping } from '../crm.errors';
 import { ApiCrmWebhookResponses } from '../shared/crm-webhook.openapi';
@@ -11,7 +12,7 @@ import { SalesforceSignatureGuard } from './salesforce-signature.guard';
 
 /** Where a Salesforce Apex callout pushes a closed-won Opportunity with its line items (CPQ). */
 @ApiTags('webhooks')
-@UseFilters(DealsErrorFilter)
+@UseFilters(DealsErrorFilter, CrmErrorFilter)
 @Controller('v1/webhooks/salesforce/opportunities')
 export class SalesforceOpportunityHttpController {
   private readonly map: (payload: unknown) => CrmMapping;

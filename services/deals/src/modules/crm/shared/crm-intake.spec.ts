@@ -1,4 +1,3 @@
-import { BadRequestException, UnprocessableEntityException } from '@nestjs/common';
 import { type Response } from 'express';
 import {
   type AcceptWebhookDeal,
@@ -7,6 +6,7 @@ import {
 import { type AcceptDealHandler } from '../../deals/usecases/accept-deal/accept-deal.handler';
 import { crmFixtureText } from '../../../../test/fixtures/crm/crm-fixtures';
 import { DealsError } from '../../deals/domain/deals.errors';
+import { CrmError } from '../crm.errors';
 import { mapHubSpotDeal } from '../hubspot/hubspot-deal.mapper';
 import { CrmIntake } from './crm-intake';
 
@@ -69,37 +69,46 @@ describe(CrmIntake.name, () => {
     },
   );
 
-  it('answers 400 for a body that is not JSON, or none, without reaching the intake', async () => {
+  it('refuses a body that is not JSON, or none, as an invalid payload (400), without reaching the intake', async () => {
     const { sut, execute, res } = intakeAnswering(accepted);
-    await expect(sut.receive(Buffer.from('{"deal":'), mapHubSpotDeal, res)).rejects.toThrow(
-      BadRequestException,
-    );
-    await expect(sut.receive(undefined, mapHubSpotDeal, res)).rejects.toThrow(BadRequestException);
+    const notJson = sut.receive(Buffer.from('{"deal":'), mapHubSpotDeal, res);
+    await expect(notJson).rejects.toThrow(CrmError);
+    await expect(notJson).rejects.toMatchObject({
+      code: 'DEALS.CRM_PAYLOAD_INVALID',
+      title: 'Invalid request',
+      message: expect.stringMatching(/^the body is not JSON: /) as unknown,
+    });
+    await expect(sut.receive(undefined, mapHubSpotDeal, res)).rejects.toMatchObject({
+      code: 'DEALS.CRM_PAYLOAD_INVALID',
+      title: 'Invalid request',
+      message: 'the body must be JSON sent with Content-Type: application/json',
+    });
     expect(execute).not.toHaveBeenCalled();
   });
 
-  it('answers 422 with the CRM paths when the deal cannot be mapped', async () => {
+  it('refuses a deal it cannot map as unmappable (422), with the CRM paths', async () => {
     const { sut, execute, res } = intakeAnswering(accepted);
     const notWon = crmFixtureText('hubspot/closed-won-deal.json')
       .replace('"closedwon"', '"contractsent"')
       .replace('"hs_is_closed_won": "true"', '"hs_is_closed_won": "false"');
     const failure = sut.receive(Buffer.from(notWon), mapHubSpotDeal, res);
-    await expect(failure).rejects.toThrow(UnprocessableEntityException);
+    await expect(failure).rejects.toThrow(CrmError);
     await expect(failure).rejects.toMatchObject({
-      response: { code: 'DEALS.CRM_DEAL_UNMAPPABLE', errors: [{ path: 'deal.properties.dealstage' }] },
+      code: 'DEALS.CRM_DEAL_UNMAPPABLE',
+      extensions: { errors: [{ path: 'deal.properties.dealstage' }] },
     });
     expect(execute).not.toHaveBeenCalled();
   });
 
-  it('answers 422 when the mapped deal breaks a canonical rule', async () => {
+  it('refuses a mapped deal that breaks a canonical rule (422)', async () => {
     const { sut, execute, res } = intakeAnswering(accepted);
     const badEmail = crmFixtureText('hubspot/closed-won-deal.json').replace(
       'ap@acme.example',
       'accounts payable',
     );
     await expect(sut.receive(Buffer.from(badEmail), mapHubSpotDeal, res)).rejects.toMatchObject({
-      response: {
-        code: 'DEALS.CRM_MAPPED_DEAL_INVALID',
+      code: 'DEALS.CRM_MAPPED_DEAL_INVALID',
+      extensions: {
         errors: [{ path: 'deal.account.billingEmail', message: 'billingEmail must be an email' }],
       },
     });

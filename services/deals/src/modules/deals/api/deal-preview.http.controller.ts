@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@n
 import { AdminOnly, RequiresScope } from '@o2c/platform';
 import { PreviewDealHandler } from '../usecases/preview-deal/preview-deal.handler';
 import { DealPreviewResponse } from './deal-preview.response.dto';
-import { notBillableProblem } from './deal-webhook.http.controller';
+import { notBillableProblem } from './deal-webhook-reply.mapper';
 import { DealWebhookRequest } from './deal-webhook.request.dto';
 import { DealsErrorFilter } from './deals-error.filter';
 import { ApiProblems, NotBillableProblemResponse } from './problem.response.dto';

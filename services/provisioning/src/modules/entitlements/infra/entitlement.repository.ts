@@ -135,14 +135,6 @@ export class EntitlementRepository {
     return rows.map(contractOf);
   }
 
-  async hasVersion(manager: EntityManager, contractId: string, version: number): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
-      `SELECT 1 FROM contract_version WHERE contract_id = $1 AND version = $2`,
-      [contractId, version],
-    );
-    return rows.length > 0;
-  }
-
   async addVersion(
     manager: EntityManager,
     contractId: string,

@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
-import { CalendarDate, presentDocument, scheduleDocuments, withAutomaticRenewals } from '@o2c/billing';
+import { Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
+import { CalendarDate, presentDocument } from '@o2c/billing';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, ProblemResponses, RequiresScope } from '@o2c/platform';
-import { DataSource } from 'typeorm';
-import { ContractRepository, engineHistory, type StoredVersion } from '../infra/contract.repository';
+import { GetBillingScheduleHandler } from '../usecases/get-billing-schedule/get-billing-schedule.handler';
+import { GetContractHandler } from '../usecases/get-contract/get-contract.handler';
 import { RenewContractsHandler } from '../usecases/renew-contracts/renew-contracts.handler';
 import { RunRenewalsRequestDto } from './run-renewals.request.dto';
+import { SubscriptionsErrorFilter } from './subscriptions-error.filter';
 
 /**
  * Operations' view of the contracts and the renewal run, behind ADMIN_TOKEN: a contract holds the customer's
@@ -14,18 +15,13 @@ import { RunRenewalsRequestDto } from './run-renewals.request.dto';
 @ApiTags('contracts')
 @Controller()
 @AdminOnly()
+@UseFilters(SubscriptionsErrorFilter)
 export class ContractsHttpController {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly contracts: ContractRepository,
+    private readonly contract: GetContractHandler,
+    private readonly billingSchedule: GetBillingScheduleHandler,
     private readonly renewals: RenewContractsHandler,
   ) {}
-
-  private async historyOf(contractId: string): Promise<StoredVersion[]> {
-    const stored = await this.contracts.history(this.dataSource.manager, contractId);
-    if (stored.length === 0) throw new NotFoundException(`Contract ${contractId} does not exist`);
-    return stored;
-  }
 
   /** The contract as it stands, and every version with the change that made it. */
   @Get('v1/contracts/:id')
@@ -63,7 +59,7 @@ export class ContractsHttpController {
   })
   @ProblemResponses([404, 'No such contract'])
   async get(@Param('id') id: string) {
-    const stored = await this.historyOf(id);
+    const stored = await this.contract.execute(id);
     return {
       ...stored.at(-1)!.data,
       versions: stored.map((version) => ({
@@ -110,15 +106,11 @@ export class ContractsHttpController {
   })
   @ProblemResponses([404, 'No such contract'])
   async schedule(@Param('id') id: string) {
-    const history = engineHistory(await this.historyOf(id));
-    const current = history.at(-1)!;
-    const documents = scheduleDocuments(withAutomaticRenewals(history, current.term.end)).filter(
-      (document) => !document.date.isBefore(current.term.start),
-    );
+    const { currency, term, documents } = await this.billingSchedule.execute(id);
     return {
       contractId: id,
-      currency: current.currency,
-      term: { startDate: current.term.start.toString(), endDate: current.term.end.toString() },
+      currency,
+      term: { startDate: term.start.toString(), endDate: term.end.toString() },
       documents: documents.map((document) => presentDocument(document)),
     };
   }

@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CalendarDate } from '@o2c/billing';
-import { CLOCK, type Clock, type SubscriptionEventData, type SubscriptionEventType } from '@o2c/contracts';
+import {
+  CLOCK,
+  type Clock,
+  type SubscriptionEventData,
+  type SubscriptionEventType,
+  versionArrival,
+  versionGapReason,
+} from '@o2c/contracts';
 import { NonRetryableError } from '@o2c/messaging';
 import { type EntityManager } from 'typeorm';
 import {
@@ -16,7 +23,10 @@ import { ApplyEntitlementsHandler } from '../apply-entitlements/apply-entitlemen
  * amendment, renewal, end of service) is on or before today's date, the contract's entitlements are brought
  * to today at once; otherwise the version waits for the provisioning run of its day. "Today" is the clock's
  * date, or the day a run already brought the contract to when that is later (a run for a future date, as
- * when a contract's life is simulated), so a contract never goes back in time.
+ * when a contract's life is simulated), so a contract never goes back in time. Versions are applied once and in
+ * order, as invoicing applies them (`versionArrival` of `@o2c/contracts`): a version after a gap is refused
+ * without retries, to be replayed from the dead letters once the missing one is applied; this use case is where
+ * its consumer's failures are told retryable or not.
  */
 @Injectable()
 export class RecordContractVersionHandler {
@@ -34,8 +44,12 @@ export class RecordContractVersionHandler {
   ): Promise<void> {
     const now = this.clock.now();
     const contract = await this.entitlements.lockContract(manager, data.contractId, data.accountId, now);
-    // A version is kept once; one arriving late (a replayed dead letter) still counts from its own date.
-    if (await this.entitlements.hasVersion(manager, data.contractId, data.version)) return;
+    // Once and in order (`versionArrival`): one stored already changes nothing, one after a gap is refused.
+    const arrival = versionArrival(contract.latestVersion, data.version);
+    if (arrival === 'stored') return;
+    if (arrival === 'gap') {
+      throw new NonRetryableError(versionGapReason(data.contractId, data.version, contract.latestVersion));
+    }
     if (data.accountId !== contract.accountId) {
       throw new NonRetryableError(
         `contract ${data.contractId} belongs to account ${contract.accountId}, not ${data.accountId}`,

@@ -3,12 +3,9 @@ import { appendDeal, BillingError, contractHistory, type ContractVersion } from 
 import { type CatalogEntrySnapshotV1, type ContractChangeSourceV1, type DealClosedV1 } from '@o2c/contracts';
 import { NonRetryableError } from '@o2c/messaging';
 import { type EntityManager } from 'typeorm';
-import {
-  acceptedDeals,
-  ContractRepository,
-  engineHistory,
-  historyRefs,
-} from '../../infra/contract.repository';
+import { acceptedDeals, engineHistory, historyRefs, unchangedPrefix } from '../../domain/contract-history';
+import { admissionAfterEarlierRevision, admissionForContract } from '../../domain/deal-application';
+import { ContractRepository } from '../../infra/contract.repository';
 import { RecordContractVersion } from '../record-contract-version';
 
 /**
@@ -17,7 +14,8 @@ import { RecordContractVersion } from '../record-contract-version';
  * become its versions in effective-date order. A deal dated after every change adds one version (and the
  * automatic renewals due by its day before it); one dated before accepted changes takes its place among them,
  * and every later version is restated with an event of its own, all carrying the new history. What cannot
- * apply is refused without retries (dead-lettered with the reason, replayable once fixed).
+ * apply is refused without retries (dead-lettered with the reason, replayable once fixed): the rules of what is
+ * refused are in `domain/`, and this use case is where its consumer's failures are told retryable or not.
  */
 @Injectable()
 export class ApplyDealHandler {
@@ -27,24 +25,15 @@ export class ApplyDealHandler {
   ) {}
 
   async execute(manager: EntityManager, deal: DealClosedV1): Promise<void> {
-    const applied = await this.contracts.versionOfDeal(manager, deal.dealId);
-    if (applied?.revision === deal.revision) return; // the same deal again under another event id
-    if (applied) {
-      throw new NonRetryableError(
-        `deal ${deal.dealId} revision ${applied.revision} already changed contract ${applied.contractId}; revision ${deal.revision} is not applied (change a signed deal with an amendment)`,
-      );
-    }
+    const again = admissionAfterEarlierRevision(
+      deal,
+      await this.contracts.versionOfDeal(manager, deal.dealId),
+    );
+    if (again.kind === 'duplicate') return; // the same deal again under another event id
+    if (again.kind === 'refused') throw new NonRetryableError(again.reason);
     const stored = await this.contracts.history(manager, deal.contractId, true);
-    if (deal.kind === 'new' && stored.length > 0) {
-      throw new NonRetryableError(
-        `contract ${deal.contractId} exists already; deal ${deal.dealId} cannot create it again`,
-      );
-    }
-    if (deal.kind !== 'new' && stored.length === 0) {
-      throw new NonRetryableError(
-        `deal ${deal.dealId} (${deal.kind}) names contract ${deal.contractId}, which does not exist`,
-      );
-    }
+    const admission = admissionForContract(deal, stored.length > 0);
+    if (admission.kind === 'refused') throw new NonRetryableError(admission.reason);
     const current = stored.length === 0 ? [] : engineHistory(stored);
     const accepted = acceptedDeals(stored);
     let next: ContractVersion[];
@@ -59,8 +48,7 @@ export class ApplyDealHandler {
       throw error;
     }
     // The versions up to the first change that moved stay; the new one and every later one get an event.
-    let kept = 0;
-    while (kept < current.length && current[kept]!.change.id === next[kept]?.change.id) kept += 1;
+    const kept = unchangedPrefix(current, next);
     let version = stored.at(-1)?.version ?? 0;
     const changed = next.slice(kept).map((v) => ({ ...v, version: (version += 1) }));
     const history = [...historyRefs(stored).slice(0, kept), ...changed.map((v) => v.version)];

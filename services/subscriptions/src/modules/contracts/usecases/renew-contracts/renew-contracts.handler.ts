@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { type CalendarDate } from '@o2c/billing';
 import { type ItemFailure, RunFailures } from '@o2c/platform';
 import { DataSource } from 'typeorm';
-import { ContractRepository, engineHistory } from '../../infra/contract.repository';
+import { engineHistory } from '../../domain/contract-history';
+import { ContractRepository } from '../../infra/contract.repository';
 import { RecordContractVersion } from '../record-contract-version';
 
 // A savepoint per contract: at most 64 subtransactions keep every PostgreSQL snapshot cheap meanwhile.
