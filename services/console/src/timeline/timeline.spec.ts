@@ -2,6 +2,7 @@ import {
   buildTimeline,
   type ContractView,
   type DealDetail,
+  formatMinor,
   reasonOf,
   type TimelineSources,
 } from './timeline';
@@ -105,6 +106,7 @@ describe(buildTimeline.name, () => {
       ['delivery', 'delivered', 'done'],
     ]);
     expect(sut.entries[2]!.title).toBe('Invoice INV-2026-000001 issued 2026-01-01, due 2026-01-31');
+    expect(sut.entries[2]!.detail).toBe('total 7,140.00 EUR, 7,140.00 EUR still due');
     expect(sut.entries[3]!.title).toBe('Licence lic-1: pro granted, 5 seats');
     expect(sut.stuck).toBeNull();
   });
@@ -216,5 +218,14 @@ describe(reasonOf.name, () => {
       field: null,
       message: 'the deal could not be read',
     });
+  });
+});
+
+describe(formatMinor.name, () => {
+  it("writes minor units in the currency's own decimals", () => {
+    expect(formatMinor('714000', 'EUR')).toBe('7,140.00 EUR');
+    expect(formatMinor('5', 'EUR')).toBe('0.05 EUR');
+    expect(formatMinor('-1234567', 'JPY')).toBe('-1,234,567 JPY');
+    expect(formatMinor('1500', 'KWD')).toBe('1.500 KWD');
   });
 });

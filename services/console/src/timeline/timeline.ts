@@ -153,9 +153,25 @@ const OUTCOME_TONE: Record<DealAttempt['outcome'], Tone> = {
   rejected: 'stuck',
 };
 
-function money(value: Money | undefined): string {
-  if (!value) return '';
-  return `${value.amountMinor} ${value.currency} (minor units)`;
+/** Minor units in the currency's major units, by string arithmetic (`714000` EUR is `7,140.00 EUR`). */
+export function formatMinor(amountMinor: string, currency: string): string {
+  let digits = 2;
+  try {
+    digits =
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+      2;
+  } catch {
+    // Not an ISO 4217 code Intl knows: two decimals, as most currencies.
+  }
+  const negative = amountMinor.startsWith('-');
+  const plain = (negative ? amountMinor.slice(1) : amountMinor).padStart(digits + 1, '0');
+  const major = plain.slice(0, plain.length - digits).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const minor = digits > 0 ? `.${plain.slice(plain.length - digits)}` : '';
+  return `${negative ? '-' : ''}${major}${minor} ${currency}`;
+}
+
+function money(value: Money): string {
+  return formatMinor(value.amountMinor, value.currency);
 }
 
 function versionWords(version: ContractVersion): string {
@@ -209,7 +225,11 @@ export function buildTimeline(sources: TimelineSources, today: string): Timeline
       status: invoice.status,
       tone: invoice.status === 'paid' ? 'done' : 'waiting',
       title: `Invoice ${invoice.number} issued ${invoice.issueDate}${invoice.dueDate ? `, due ${invoice.dueDate}` : ''}`,
-      detail: `total ${money(invoice.total)}${invoice.amountDueMinor === undefined ? '' : `, ${invoice.amountDueMinor} still due`}`,
+      detail: `total ${money(invoice.total)}${
+        invoice.amountDueMinor === undefined
+          ? ''
+          : `, ${formatMinor(invoice.amountDueMinor, invoice.total.currency)} still due`
+      }`,
       ref: { service: 'invoicing', kind: 'invoice', id: invoice.documentId },
     });
   }

@@ -109,7 +109,11 @@ async function open(hash: string): Promise<void> {
   await page.goto(`${gateway.baseUrl}/#/${hash}`);
 }
 
+/** A screenshot of the page from its top, once nothing is loading any more. */
 async function snapshot(name: string): Promise<void> {
+  // Run in the page (this file is type-checked without the DOM's types).
+  await page.waitForFunction('!document.querySelector(\'[data-loading="true"], .mantine-Loader-root\')');
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: join(screenshots, `${name}.png`) });
 }
 

@@ -93,7 +93,7 @@ export function ScheduleTable({ documents, caption }: { documents: ScheduledDocu
   return (
     <Table.ScrollContainer minWidth={900}>
       <Table striped withTableBorder fz="sm">
-        <caption style={{ textAlign: 'left' }}>{caption}</caption>
+        <caption style={{ textAlign: 'left', captionSide: 'top' }}>{caption}</caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Document</Table.Th>

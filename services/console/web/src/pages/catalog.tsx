@@ -161,7 +161,7 @@ export function CatalogPage({ route }: { route: Route }) {
       <ErrorAlert error={catalog.error} />
       {catalog.data && (
         <Table fz="sm" withTableBorder>
-          <caption style={{ textAlign: 'left' }}>Current entries</caption>
+          <caption style={{ textAlign: 'left', captionSide: 'top' }}>Current entries</caption>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>SKU</Table.Th>

@@ -107,7 +107,7 @@ export function ContractPage({ route }: { route: Route }) {
             </Card>
           </SimpleGrid>
           <Table fz="sm" withTableBorder>
-            <caption style={{ textAlign: 'left' }}>Versions</caption>
+            <caption style={{ textAlign: 'left', captionSide: 'top' }}>Versions</caption>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Version</Table.Th>

@@ -136,7 +136,7 @@ function PaymentForm({ invoice, onRecorded }: { invoice: Document; onRecorded: (
   );
 }
 
-function DocumentDetail({ kind, id }: { kind: Kind; id: string }) {
+function DocumentDetail({ kind, id, onChanged }: { kind: Kind; id: string; onChanged: () => void }) {
   const { data, error, reload } = useLoad(`${kind}:${id}`, async () => {
     const document = await api<Document>(`invoicing/v1/${listOf(kind)}/${id}`);
     const payments =
@@ -189,7 +189,7 @@ function DocumentDetail({ kind, id }: { kind: Kind; id: string }) {
             </Text>
             {(payments.items.length > 0 || payments.credits.length > 0) && (
               <Table fz="sm" withTableBorder>
-                <caption style={{ textAlign: 'left' }}>What settled it</caption>
+                <caption style={{ textAlign: 'left', captionSide: 'top' }}>What settled it</caption>
                 <Table.Tbody>
                   {payments.items.map((payment) => (
                     <Table.Tr key={payment.paymentId}>
@@ -214,7 +214,15 @@ function DocumentDetail({ kind, id }: { kind: Kind; id: string }) {
                 </Table.Tbody>
               </Table>
             )}
-            {payments.amountDue.amountMinor !== '0' && <PaymentForm invoice={document} onRecorded={reload} />}
+            {payments.amountDue.amountMinor !== '0' && (
+              <PaymentForm
+                invoice={document}
+                onRecorded={() => {
+                  reload();
+                  onChanged();
+                }}
+              />
+            )}
           </>
         )}
       </Stack>
@@ -232,7 +240,7 @@ export function DocumentsPage({ route }: { route: Route }) {
   const query = new URLSearchParams({ limit: '25' });
   for (const name of FILTERS) if (filters[name]) query.set(name, filters[name]);
   if (cursor) query.set('cursor', cursor);
-  const { data, error, loading } = useLoad(`${kind}?${query.toString()}`, () =>
+  const { data, error, loading, reload } = useLoad(`${kind}?${query.toString()}`, () =>
     api<{ items: Document[]; nextCursor: string | null }>(`invoicing/v1/${listOf(kind)}?${query.toString()}`),
   );
   const go = (params: Record<string, string>) =>
@@ -298,7 +306,7 @@ export function DocumentsPage({ route }: { route: Route }) {
           <Button type="submit">Search</Button>
         </Group>
       </form>
-      {openId && <DocumentDetail kind={kind} id={openId} />}
+      {openId && <DocumentDetail kind={kind} id={openId} onChanged={reload} />}
       <ErrorAlert error={error} />
       {loading && !data && <Loading what="documents" />}
       {data && (

@@ -152,7 +152,7 @@ export function JourneyPage({ route }: { route: Route }) {
               );
             })}
           </Group>
-          <Timeline bulletSize={18} lineWidth={2}>
+          <Timeline active={data.entries.length - 1} bulletSize={18} lineWidth={2}>
             {data.entries.map((entry, index) => (
               <Timeline.Item key={index} color={TONE_COLOR[entry.tone]} title={entry.title}>
                 <Group gap="xs">

@@ -53,7 +53,7 @@ function BillRunOutcome({ billRun, documents }: { billRun: BillRun; documents: R
         </Text>
       ))}
       <Table fz="sm" withTableBorder>
-        <caption style={{ textAlign: 'left' }}>Documents it issued</caption>
+        <caption style={{ textAlign: 'left', captionSide: 'top' }}>Documents it issued</caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Number</Table.Th>
@@ -177,7 +177,7 @@ export function RunsPage() {
       <ErrorAlert error={recent.error} />
       {recent.data && (
         <Table fz="sm" withTableBorder>
-          <caption style={{ textAlign: 'left' }}>Recent bill runs</caption>
+          <caption style={{ textAlign: 'left', captionSide: 'top' }}>Recent bill runs</caption>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>As of</Table.Th>
