@@ -49,7 +49,7 @@ export class ProxyHttpController {
       "Any route of one of the four services (their OpenAPI documents in docs/api), with the caller's credential",
   })
   @ApiParam({ name: 'service', enum: SERVICES })
-  @ApiParam({ name: 'path', description: 'The route of the service, e.g. v1/deals' })
+  @ApiParam({ name: 'path', type: String, description: 'The route of the service, e.g. v1/deals' })
   async forward(
     @Param() params: ProxyParams,
     @Req() request: Request,

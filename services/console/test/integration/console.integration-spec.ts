@@ -246,6 +246,18 @@ describe('the console in a browser', () => {
   });
 });
 
+describe('the preview in a browser', () => {
+  it('shows every document of the pasted deal: its term and its first renewal', async () => {
+    await open('preview');
+    // The page's sample: 20 Pro seats at 600.00 EUR a year from 2027-01-01, 12 months billed quarterly, renewing.
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    // Four quarters of the term and four of the renewal, each 20 × 600.00 × 3/12 = 3,000.00 EUR before tax.
+    await page.getByText('8 documents').waitFor();
+    expect(await page.getByRole('cell', { name: '3,000.00 EUR' }).count()).toBe(8);
+    await snapshot('preview');
+  });
+});
+
 describe('the timeline API', () => {
   it('gathers a deal from any of its ids: deal, contract, account, invoice number', async () => {
     const byDeal = await get('/api/timeline?id=D-PRO');
