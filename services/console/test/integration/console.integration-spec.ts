@@ -75,7 +75,7 @@ interface Body {
   accountId?: string;
   contractIds?: string[];
   dealIds?: string[];
-  entries?: { stage: string; status: string; title: string }[];
+  entries?: { stage: string; status: string; title: string; ref?: { id: string } }[];
   stuck?: unknown;
   unavailable?: unknown[];
 }
@@ -340,26 +340,65 @@ describe('the timeline API', () => {
     expect(unknown.body.code).toBe('CONSOLE.NOTHING_FOUND');
   });
 
-  it('names the service that does not answer', async () => {
+  it('names the service that does not answer, and the one that answers too late', async () => {
+    // invoicing as a server that takes requests and never answers; provisioning where nothing listens.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const down = await startConsole({
       ...serviceUrls(),
+      INVOICING_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
       PROVISIONING_URL: `http://127.0.0.1:${await freePort()}`,
+      UPSTREAM_TIMEOUT_MS: '500',
     });
     try {
       const timeline = await get('/api/timeline?id=D-PRO', bearer, down.baseUrl);
       expect(timeline.status).toBe(502);
       expect(timeline.body).toMatchObject({ code: 'CONSOLE.SERVICE_UNAVAILABLE', service: 'provisioning' });
-      const proxied = await get('/api/provisioning/v1/admin/dead-letters', bearer, down.baseUrl);
-      expect(proxied.status).toBe(502);
-      expect(proxied.body).toMatchObject({ status: 502, service: 'provisioning' });
+      const refused = await get('/api/provisioning/v1/admin/dead-letters', bearer, down.baseUrl);
+      expect(refused.status).toBe(502);
+      expect(refused.body).toMatchObject({ status: 502, service: 'provisioning' });
+      const late = await get('/api/invoicing/v1/invoices', bearer, down.baseUrl);
+      expect(late.status).toBe(504);
+      expect(late.body).toMatchObject({ status: 504, code: 'CONSOLE.SERVICE_TIMEOUT', service: 'invoicing' });
+      // The pipeline shows what the others answered and names the two.
       const pipeline = await get('/api/pipeline', bearer, down.baseUrl);
       expect(pipeline.status).toBe(200);
-      expect(pipeline.body.unavailable).toEqual([
-        expect.objectContaining({ service: 'provisioning', status: 502 }),
-      ]);
+      expect(pipeline.body.unavailable).toHaveLength(2);
+      expect(pipeline.body.unavailable).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ service: 'provisioning', status: 502 }),
+          expect.objectContaining({ service: 'invoicing', status: 504 }),
+        ]),
+      );
     } finally {
       await down.stop();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
     }
+  });
+
+  it('passes calls on: the body and status, a Location as a console path, a PDF as its bytes', async () => {
+    const started = await fetch(`${gateway.baseUrl}/api/invoicing/v1/bill-runs`, {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({ asOf: '2026-12-01' }),
+    });
+    expect(started.status).toBe(202);
+    const { billRunId } = (await started.json()) as { billRunId: string };
+    expect(started.headers.get('location')).toBe(`/api/invoicing/v1/bill-runs/${billRunId}`);
+
+    const invoice = await get('/api/timeline?id=D-PRO');
+    const documentId = invoice.body.entries!.find((entry) => entry.stage === 'invoice')!.ref!.id;
+    const pdf = await fetch(`${gateway.baseUrl}/api/invoicing/v1/invoices/${documentId}/pdf`, {
+      headers: bearer,
+    });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toContain('application/pdf');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
   });
 
   it('refuses to start on a bad service URL, naming the variable', () => {
