@@ -154,6 +154,8 @@ describe('the console in a browser', () => {
   it('finds a deal rejected for an unknown SKU, fixes the catalog, replays it and shows it accepted with its invoice', async () => {
     const posted = await stack.postDeal(runningDeal('D-TURBO', 'ACC-TURBO', 'SEAT-TURBO'));
     expect(posted.status).toBe(422);
+    // Another deal rejected for an SKU nobody adds: it stays in the queue.
+    expect((await stack.postDeal(runningDeal('D-NOPE', 'ACC-NOPE', 'SEAT-NOPE'))).status).toBe(422);
 
     await open('exceptions');
     await page.getByText('unknown SKU SEAT-TURBO').waitFor();
@@ -169,6 +171,10 @@ describe('the console in a browser', () => {
     const outcome = page.getByRole('region', { name: 'Replay outcome' });
     await outcome.getByText('accepted', { exact: true }).waitFor();
     expect(await outcome.textContent()).toContain('D-TURBO: replayed');
+    await page.getByText('unknown SKU SEAT-NOPE').waitFor();
+    expect(await page.getByText('unknown SKU SEAT-TURBO').count()).toBe(0);
+    await page.getByRole('button', { name: 'Details' }).click();
+    await page.getByText('The deal as the CRM sent it (revision 1)').waitFor();
     await snapshot('exception-queue');
 
     await outcome.getByRole('link', { name: 'D-TURBO' }).click();
@@ -234,7 +240,6 @@ describe('the console in a browser', () => {
   });
 
   it('shows the pipeline: deals by status, what waits for a person, dead letters and jobs', async () => {
-    await stack.postDeal(runningDeal('D-NOPE', 'ACC-NOPE', 'SEAT-NOPE'));
     await open('pipeline');
     await untilShown(page.getByRole('link', { name: 'D-NOPE', exact: true }), 'D-NOPE waiting');
     await page.getByText('Dead letters and run failures').waitFor();
@@ -348,7 +353,8 @@ describe('the timeline API', () => {
       ...serviceUrls(),
       INVOICING_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
       PROVISIONING_URL: `http://127.0.0.1:${await freePort()}`,
-      UPSTREAM_TIMEOUT_MS: '500',
+      // Long enough for the others to answer on a busy machine, short for a test.
+      UPSTREAM_TIMEOUT_MS: '5000',
     });
     try {
       const timeline = await get('/api/timeline?id=D-PRO', bearer, down.baseUrl);
