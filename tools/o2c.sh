@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's commands, each runnable on a fresh clone:
-#   o2c.sh demo     install, start PostgreSQL + Kafka + the four services, wait until healthy
+#   o2c.sh demo     install, start PostgreSQL + Kafka + the four services and the console, wait until healthy
 #   o2c.sh stop     stop the services and what `demo` started of the infrastructure
 #   o2c.sh test     install, start the infrastructure, run every check and test, stop what it started
 #   o2c.sh bench    install, start the infrastructure, run the benchmark (bench/README.md), stop what it started
