@@ -139,7 +139,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   await open('pipeline');
   await page.getByLabel('Operations token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Pipeline' }).waitFor();
 }, 600_000);
 
@@ -188,7 +188,7 @@ describe('the console in a browser', () => {
 
     await open('journey');
     await page.getByLabel('Deal id, contract id, account id or invoice number').fill('D-PRO');
-    await page.getByRole('button', { name: 'Show journey' }).click();
+    await page.keyboard.press('Enter');
     await untilShown(page.getByText('Webhook to the pro product: delivered'), 'the delivery of D-PRO');
     await page.getByText('Deal D-PRO (revision 1) received from the CRM: accepted').waitFor();
     await page.getByText(/^Contract .+ version 1$/).waitFor();
@@ -248,6 +248,25 @@ describe('the console in a browser', () => {
     await open(`contract?id=${encodeURIComponent(contractId)}`);
     await page.getByText(/^Billing schedule: every document/).waitFor();
     await snapshot('contract');
+  });
+});
+
+describe('the keyboard', () => {
+  it('reaches every page with Tab and opens one with Enter', async () => {
+    await open('pipeline');
+    // From the top of a freshly loaded page.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Pipeline' }).waitFor();
+    const reached: string[] = [];
+    while (reached.at(-1) !== 'Runs' && reached.length < 15) {
+      await page.keyboard.press('Tab');
+      reached.push(String(await page.evaluate('document.activeElement?.textContent ?? ""')));
+    }
+    expect(reached).toEqual(
+      expect.arrayContaining(['Sign out', 'Pipeline', 'Exception queue', 'Deal journey', 'Contract', 'Runs']),
+    );
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Runs' }).waitFor();
   });
 });
 
