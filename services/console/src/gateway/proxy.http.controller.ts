@@ -1,4 +1,12 @@
-import { All, Controller, Param, PayloadTooLargeException, Req, Res } from '@nestjs/common';
+import {
+  All,
+  BadRequestException,
+  Controller,
+  Param,
+  PayloadTooLargeException,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Allow, IsIn } from 'class-validator';
 import { type Request, type Response } from 'express';
@@ -55,7 +63,10 @@ export class ProxyHttpController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    const pathAndQuery = request.originalUrl.slice(`/api/${params.service}`.length);
+    // The rest of the URL as sent, after the service's segment however it was written (`/api/d%65als/…` too): it
+    // always starts with `/`, so it can only ever name a path of that service's own origin.
+    const pathAndQuery = request.originalUrl.replace(/^\/api\/[^/?#]*/i, '');
+    if (!pathAndQuery.startsWith('/')) throw new BadRequestException('The path of the service is missing');
     const hasBody = !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(request.method);
     const answer = await this.upstreams.request(params.service, pathAndQuery, {
       method: request.method,

@@ -412,6 +412,10 @@ describe('the timeline API', () => {
     const { billRunId } = (await started.json()) as { billRunId: string };
     expect(started.headers.get('location')).toBe(`/api/invoicing/v1/bill-runs/${billRunId}`);
 
+    // A service's name written with escapes is still that service, and the rest stays a path of its origin.
+    const escaped = await get('/api/d%65als/v1/deals?status=rejected');
+    expect(escaped.status).toBe(200);
+
     const invoice = await get('/api/timeline?id=D-PRO');
     const documentId = invoice.body.entries!.find((entry) => entry.stage === 'invoice')!.ref!.id;
     const pdf = await fetch(`${gateway.baseUrl}/api/invoicing/v1/invoices/${documentId}/pdf`, {
