@@ -51,6 +51,13 @@ export async function createConsoleApp(env: ConsoleEnv): Promise<NestExpressAppl
   });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(new Logger('console')), new UpstreamErrorFilter());
+  // The page holds the operator's token: it is never framed by another site, nor its files read as another type.
+  app.use((_request: Request, response: Response, next: () => void) => {
+    response.setHeader('x-content-type-options', 'nosniff');
+    response.setHeader('content-security-policy', "frame-ancestors 'none'");
+    response.setHeader('referrer-policy', 'no-referrer');
+    next();
+  });
   app.useStaticAssets(env.WEB_ROOT, { index: 'index.html' });
   const document = consoleOpenApi(app);
   app.use('/api/openapi.json', (_request: Request, response: Response) => {

@@ -412,6 +412,11 @@ describe('the timeline API', () => {
     const { billRunId } = (await started.json()) as { billRunId: string };
     expect(started.headers.get('location')).toBe(`/api/invoicing/v1/bill-runs/${billRunId}`);
 
+    const home = await fetch(`${gateway.baseUrl}/`);
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    expect(home.headers.get('x-content-type-options')).toBe('nosniff');
+
     // A service's name written with escapes is still that service, and the rest stays a path of its origin.
     const escaped = await get('/api/d%65als/v1/deals?status=rejected');
     expect(escaped.status).toBe(200);
