@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's commands, each runnable on a fresh clone:
-#   o2c.sh demo     install, start PostgreSQL + Kafka + the four services, wait until healthy
+#   o2c.sh demo     install, start PostgreSQL + Kafka + the four services and the console, wait until healthy
 #   o2c.sh stop     stop the services and what `demo` started of the infrastructure
 #   o2c.sh test     install, start the infrastructure, run every check and test, stop what it started
 #   o2c.sh bench    install, start the infrastructure, run the benchmark (bench/README.md), stop what it started
@@ -13,6 +13,7 @@ source tools/node.sh
 O2C_STATE=${O2C_STATE:-$O2C_ROOT/.o2c}
 SERVICES=(deals subscriptions invoicing provisioning)
 declare -A PORTS=([deals]=3001 [subscriptions]=3002 [invoicing]=3003 [provisioning]=3004)
+CONSOLE_PORT=${CONSOLE_PORT:-3005}
 export NX_DAEMON=false NX_NO_CLOUD=true NX_SKIP_NX_CACHE=${NX_SKIP_NX_CACHE:-${CI:+true}}
 
 say() { printf '\033[1m[o2c]\033[0m %s\n' "$*" >&2; }
@@ -95,8 +96,22 @@ services_up() {
   for s in "${SERVICES[@]}"; do wait_ready "$s" "${PORTS[$s]}" 90; done
 }
 
+console_up() {
+  # The operations console's gateway (services/console): it holds no credential, the operator signs in with theirs.
+  local pidfile="$O2C_STATE/pids/console.pid"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    say "console already running (pid $(cat "$pidfile"))"
+    return
+  fi
+  PORT=$CONSOLE_PORT DEALS_URL="http://127.0.0.1:${PORTS[deals]}" SUBSCRIPTIONS_URL="http://127.0.0.1:${PORTS[subscriptions]}" \
+    INVOICING_URL="http://127.0.0.1:${PORTS[invoicing]}" PROVISIONING_URL="http://127.0.0.1:${PORTS[provisioning]}" \
+    nohup node services/console/dist/main.js >>"$O2C_STATE/logs/console.log" 2>&1 &
+  echo $! >"$pidfile"
+  wait_ready console "$CONSOLE_PORT" 30
+}
+
 services_down() {
-  for s in "${SERVICES[@]}"; do
+  for s in console "${SERVICES[@]}"; do
     local pidfile="$O2C_STATE/pids/$s.pid"
     [ -f "$pidfile" ] || continue
     local pid
@@ -117,7 +132,9 @@ case "${1:-}" in
     say "building"
     nx run-many -t build --output-style=static >/dev/null
     services_up
+    console_up
     for s in "${SERVICES[@]}"; do say "$s ready on http://127.0.0.1:${PORTS[$s]} (log: .o2c/logs/$s.log)"; done
+    say "operations console on http://127.0.0.1:$CONSOLE_PORT (sign in with the token in .o2c/admin-token; log: .o2c/logs/console.log)"
     say "posting the signed sample deal deploy/samples/deal.closed-won.json"
     node tools/post-deal.js deploy/samples/deal.closed-won.json "http://127.0.0.1:${PORTS[deals]}"
     say "the contract and the licence it became (invoices come with the billing engine):"
