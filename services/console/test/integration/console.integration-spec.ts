@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   aDeal,
@@ -19,9 +20,14 @@ import { type ConsoleProcess, startConsole } from '../support/console-process';
 
 // The console against the real stack: the four services from their builds on the real PostgreSQL and Kafka, the
 // gateway from its build in front of them, Debian's Chromium driven by playwright-core at a laptop's 1366×768.
-// One stack for every journey. Each journey leaves a screenshot of its page in docs/console/.
+// One stack for every journey. Each journey takes a screenshot of its page.
 
-const screenshots = join(__dirname, '..', '..', '..', '..', 'docs', 'console');
+// The screenshots of docs/console.md are written there with O2C_SCREENSHOTS=write (as `npm run api:docs` writes
+// docs/api); otherwise into a scratch folder, so that a test run leaves the checkout as it was.
+const screenshots =
+  process.env['O2C_SCREENSHOTS'] === 'write'
+    ? join(__dirname, '..', '..', '..', '..', 'docs', 'console')
+    : join(tmpdir(), 'o2c-console-screenshots');
 // One operations token for the four services, as `npm run demo` gives them: the operator signs in with it.
 const token = newAdminToken();
 const bearer = { authorization: `Bearer ${token}` };
