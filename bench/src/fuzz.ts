@@ -463,6 +463,13 @@ async function main(): Promise<void> {
   const file = join(values.out, `fuzz-${new Date().toISOString().slice(0, 10)}.json`);
   // Written after each tenth of the cases too, so that a run stopped early leaves what it found.
   const write = (report: unknown) => writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  // Stopped early (Ctrl-C, a timeout's SIGTERM): the services it started go with it.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the stack`);
+      void stack.stop().finally(() => process.exit(130));
+    });
+  }
   let report: FuzzReport;
   try {
     report = await fuzz(stack, cases, seed, log, (partial) => write({ ...partial, finished: false }));
