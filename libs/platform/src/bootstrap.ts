@@ -11,6 +11,19 @@ import { ProblemDetailsFilter, validationPipe } from './http/problem-details';
 /** Largest request body a service reads (the deal webhook's limit). */
 export const MAX_BODY = '1mb';
 
+/**
+ * Refuses, while parsing a JSON body, any string or key holding the NUL character (`\u0000`): valid JSON, but no
+ * PostgreSQL text can store it. The body parser answers 400 with this message, before anything reads the body.
+ */
+export function refuseNul(key: string, value: unknown): unknown {
+  if (key.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000'))) {
+    throw new Error(
+      `${key === '' ? 'the body' : `"${key.replaceAll('\u0000', '\\u0000')}"`} holds the NUL character (\\u0000), which o2c cannot store`,
+    );
+  }
+  return value;
+}
+
 export interface ServiceDefinition<E extends ServiceEnv> {
   readonly service: string;
   readonly envSchema: new () => E;
@@ -30,7 +43,7 @@ export async function createServiceApp<E extends ServiceEnv>(
   });
   // Before the request log's middleware, so that its lines carry the request's trace.
   app.use(traceRequests());
-  app.useBodyParser('json', { limit: MAX_BODY });
+  app.useBodyParser('json', { limit: MAX_BODY, reviver: refuseNul });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(Logger)));

@@ -7,6 +7,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsObject,
   IsString,
   Length,
   Max,
@@ -178,6 +179,7 @@ export class DealLineV1 {
   @ForbiddenWhen(isOneTime, 'the catalog entry is one_time')
   @IsArray()
   @ArrayNotEmpty()
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => DealLineSegmentV1)
   segments?: DealLineSegmentV1[];
@@ -242,6 +244,7 @@ export class DealClosedV1 {
 
   /** Required for `new` and `renewal` (the next term), refused otherwise. */
   @PresentExactlyWhen((o) => o['kind'] === 'new' || o['kind'] === 'renewal', 'kind is new or renewal')
+  @IsObject()
   @ValidateNested()
   @Type(() => DealTermsV1)
   terms?: DealTermsV1;
@@ -253,6 +256,7 @@ export class DealClosedV1 {
 
   /** Only for `cancellation`. */
   @PresentExactlyWhen((o) => o['kind'] === 'cancellation', 'kind is cancellation')
+  @IsObject()
   @ValidateNested()
   @Type(() => DealCancellationV1)
   cancellation?: DealCancellationV1;
@@ -260,6 +264,7 @@ export class DealClosedV1 {
   /** At least one line, except for a cancellation, whose `lines` is empty. */
   @IsArray()
   @EmptyExactlyWhen((o) => o['kind'] === 'cancellation', 'kind is cancellation')
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => DealLineV1)
   lines!: DealLineV1[];

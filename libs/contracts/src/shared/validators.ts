@@ -4,6 +4,7 @@ import {
   IsDefined,
   IsISO31661Alpha2,
   IsISO4217CurrencyCode,
+  IsObject,
   IsString,
   Length,
   Matches,
@@ -134,9 +135,12 @@ export function IsIdentifier(options?: ValidationOptions): PropertyDecorator {
   return compose(IsString(options), Length(1, 255, options));
 }
 
-/** A required nested object of class `type()`, validated with its own rules (problems keep their path). */
+/**
+ * A required nested object of class `type()`, validated with its own rules (problems keep their path). An array
+ * is not an object here (class-validator would validate its elements and let it through).
+ */
 export function NestedProperty(type: () => new () => object): PropertyDecorator {
-  return compose(IsDefined(), ValidateNested(), Type(type));
+  return compose(IsDefined(), IsObject(), ValidateNested(), Type(type));
 }
 
 /** The property may be omitted; when present it is validated. Unlike IsOptional, `null` is refused. */

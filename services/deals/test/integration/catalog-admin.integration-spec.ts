@@ -211,7 +211,7 @@ describe('GET /openapi.json', () => {
     expect(document).toEqual(committed);
   });
 
-  it('describes every route: the webhooks, the preview, the exception queue, the catalog, the dead letters, health and the documents, with their problems and the admin token', () => {
+  it('describes every route: the webhooks, the preview, the exception queue, the catalog, the dead letters, health and the documents, with their problems and the admin token or a key with the scope', () => {
     expect(document.openapi).toBe('3.1.0');
     const operations = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, op]) => [
@@ -234,25 +234,25 @@ describe('GET /openapi.json', () => {
       ['GET /health/ready', '200 503', '-'],
       ['GET /metrics', '200', '-'],
       ['GET /openapi.json', '200', '-'],
-      ['GET /v1/admin/dead-letters', '200 400 401', 'admin'],
+      ['GET /v1/admin/dead-letters', '200 400 401 403', 'admin'],
       ['GET /v1/catalog', '200', '-'],
       ['GET /v1/catalog/{sku}', '200 400 404', '-'],
-      ['GET /v1/deals', '200 400 401', 'admin'],
-      ['GET /v1/deals/{id}', '200 401 404', 'admin'],
-      ['POST /v1/admin/dead-letters/replay', '200 401', 'admin'],
-      ['POST /v1/admin/dead-letters/{id}/replay', '200 400 401 404', 'admin'],
-      ['POST /v1/deals/preview', '200 400 401 413 422', 'admin'],
-      ['POST /v1/deals/replay', '200 400 401', 'admin'],
-      ['POST /v1/deals/{id}/replay', '200 401 404', 'admin'],
+      ['GET /v1/deals', '200 400 401 403', 'admin'],
+      ['GET /v1/deals/{id}', '200 401 403 404', 'admin'],
+      ['POST /v1/admin/dead-letters/replay', '200 401 403', 'admin'],
+      ['POST /v1/admin/dead-letters/{id}/replay', '200 400 401 403 404', 'admin'],
+      ['POST /v1/deals/preview', '200 400 401 403 413 422', 'admin'],
+      ['POST /v1/deals/replay', '200 400 401 403', 'admin'],
+      ['POST /v1/deals/{id}/replay', '200 401 403 404', 'admin'],
       ['POST /v1/webhooks/deals', '200 202 400 401 413 422', '-'],
-      ['PUT /v1/catalog/{sku}', '200 201 400 401', 'admin'],
+      ['PUT /v1/catalog/{sku}', '200 201 400 401 403', 'admin'],
     ]);
     expect(document.components.securitySchemes).toEqual({
       admin: {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'opaque',
-        description: 'The ADMIN_TOKEN setting',
+        description: 'ADMIN_TOKEN (every scope) or an API key of API_KEYS with the scope an operation names',
       },
     });
     const webhook = document.paths['/v1/webhooks/deals']!['post']!;

@@ -314,6 +314,26 @@ const cases: Case[] = [
     paths: ['deal.revision'],
     body: sample((d) => (d['revision'] = 1e308)),
   },
+  // Found by the fuzzer too: an array where an object belongs passed validation and failed later (a 500), and so
+  // did a NUL character, which PostgreSQL cannot store.
+  {
+    name: 'an array for the account',
+    status: 400,
+    paths: ['deal.account'],
+    body: sample((d) => ((d as Record<string, unknown>)['account'] = [])),
+  },
+  {
+    name: 'an array for a segment',
+    status: 400,
+    paths: ['deal.lines.2.segments'],
+    body: sample((d) => ((d.lines[2]!['segments'] as unknown[])[0] = [[]])),
+  },
+  {
+    name: 'a NUL character in a SKU',
+    status: 400,
+    paths: [],
+    body: sample((d) => (d.lines[2]!['sku'] = '\u0000')),
+  },
   {
     name: 'a quantity beyond 32 bits',
     status: 400,

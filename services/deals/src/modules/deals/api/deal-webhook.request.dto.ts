@@ -24,6 +24,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   Max,
   Min,
   ValidateNested,
@@ -97,6 +98,7 @@ export class DealWebhookLine {
   @ForbiddenWhen(changesExistingLine, noSku)
   @IsArray()
   @ArrayNotEmpty()
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => DealLineSegmentV1)
   segments?: DealLineSegmentV1[];
@@ -123,6 +125,7 @@ export class DealWebhookDeal extends OmitType(DealClosedV1, [
 
   /** Required for `new` and `renewal` (the next term), refused otherwise. */
   @PresentExactlyWhen((o) => o['kind'] === 'new' || o['kind'] === 'renewal', 'kind is new or renewal')
+  @IsObject()
   @ValidateNested()
   @Type(() => DealWebhookTerms)
   terms?: DealWebhookTerms;
@@ -131,6 +134,7 @@ export class DealWebhookDeal extends OmitType(DealClosedV1, [
   @OptionalProperty()
   @IsArray()
   @EmptyExactlyWhen((o) => o['kind'] === 'cancellation', 'kind is cancellation')
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => DealWebhookLine)
   @Transform(
@@ -151,6 +155,7 @@ export class DealWebhookRequest {
   type!: 'deal.closed_won';
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => DealWebhookDeal)
   deal!: DealWebhookDeal;
