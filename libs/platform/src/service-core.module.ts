@@ -1,6 +1,7 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { type Clock } from '@o2c/clock';
 import { ensureMetrics, loggerParams } from '@o2c/observability';
 import {
   ensureDatabase,
@@ -17,7 +18,7 @@ import {
   KafkaHealthIndicator,
 } from './health/health.controller';
 import { HttpMetricsMiddleware, MetricsController } from './metrics/metrics.controller';
-import { type Clock, eventSchemas } from '@o2c/contracts';
+import { eventSchemas } from '@o2c/contracts';
 import {
   type EventSchemas,
   KafkaModule,
