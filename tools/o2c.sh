@@ -4,6 +4,7 @@
 #   o2c.sh stop     stop the services and what `demo` started of the infrastructure
 #   o2c.sh test     install, start the infrastructure, run every check and test, stop what it started
 #   o2c.sh bench    install, start the infrastructure, run the benchmark (bench/README.md), stop what it started
+#   o2c.sh fuzz     the same for the fuzzer: bad input at volume against the running services (docs/security.md)
 #   o2c.sh infra up|down|status
 set -euo pipefail
 O2C_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -160,11 +161,22 @@ case "${1:-}" in
     nx run-many -t build --output-style=static >/dev/null
     node --enable-source-maps bench/dist/main.js "$@"
     ;;
+  fuzz)
+    shift
+    install
+    started_infra=$([ -f "$O2C_STATE/infra.env" ] && echo no || echo yes)
+    [ -n "${DATABASE_URL:-}" ] && [ -n "${KAFKA_BROKERS:-}" ] && started_infra=no
+    [ "$started_infra" = yes ] && trap 'bash deploy/local/infra.sh down || true' EXIT
+    infra_up
+    say "building"
+    nx run-many -t build --output-style=static >/dev/null
+    node --enable-source-maps bench/dist/fuzz.js "$@"
+    ;;
   infra)
     bash deploy/local/infra.sh "${2:-status}"
     ;;
   *)
-    echo "usage: $0 demo|stop|test|bench|infra up|down|status" >&2
+    echo "usage: $0 demo|stop|test|bench|fuzz|infra up|down|status" >&2
     exit 2
     ;;
 esac

@@ -32,7 +32,10 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-export async function startStack(logLevel: string): Promise<BenchStack> {
+export async function startStack(
+  logLevel: string,
+  extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {},
+): Promise<BenchStack> {
   const topics = await createTestTopics('bench');
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
   const adminToken = newAdminToken();
@@ -63,7 +66,11 @@ export async function startStack(logLevel: string): Promise<BenchStack> {
         KAFKA_CONSUMER_GROUP: groups[service]!,
         LOG_LEVEL: logLevel,
         ADMIN_TOKEN: adminToken,
+        // The benchmark is one client sending as fast as it can: the rate limits would measure themselves.
+        RATE_LIMIT_WEBHOOKS_PER_MINUTE: '0',
+        RATE_LIMIT_API_PER_MINUTE: '0',
         ...own[service],
+        ...extraEnv[service],
       },
       databases[service],
     );

@@ -12,6 +12,8 @@ export * from './kafka.module';
 export * from './messaging-gauges';
 export * from './messaging.module';
 export * from './migrations';
+export * from './required-scope';
+export * from './retention/message-retention';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';
 export * from './metrics';

@@ -27,6 +27,7 @@ import { type TopicSettings } from './kafka-connection';
 import { KAFKA } from './kafka.module';
 import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox-relay';
+import { MessageRetention } from './retention/message-retention';
 import { parseTopicNamespace } from './topic-namespace';
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -126,8 +127,9 @@ export class MessagingModule {
         OutboxRelayService,
         InboxConsumer,
         MessagingGauges,
+        MessageRetention,
       ],
-      exports: [Outbox, DeadLetters, InboxConsumer, MESSAGING_OPTIONS, CLOCK],
+      exports: [Outbox, DeadLetters, InboxConsumer, MessageRetention, MESSAGING_OPTIONS, CLOCK],
     };
   }
 }

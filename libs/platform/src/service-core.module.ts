@@ -1,5 +1,7 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { type Clock } from '@o2c/clock';
 import { ensureMetrics, loggerParams } from '@o2c/observability';
@@ -28,6 +30,9 @@ import {
 } from '@o2c/messaging';
 import { SERVICE_ENV } from './service-env.token';
 import { ADMIN_TOKEN_SETTINGS, AdminTokenGuard, type AdminTokenSettings } from './http/admin-token.guard';
+import { parseApiKeys } from './http/api-keys';
+import { RateLimitGuard, rateLimitOptions } from './http/rate-limit';
+import { MessageRetentionJob } from './jobs/message-retention.job';
 
 export interface ServiceCoreOptions<E extends ServiceEnv> {
   /** Short service name: `deals`, `subscriptions`, `invoicing`, `provisioning`. */
@@ -44,9 +49,9 @@ export interface ServiceCoreOptions<E extends ServiceEnv> {
 /**
  * What every o2c service has: validated settings, JSON logs, its own database (created if
  * missing, migrated at start-up), a Kafka connection, the outbox with its relay, the
- * dead-letter admin API (behind `ADMIN_TOKEN`), a clock, the health endpoints, `GET /metrics` with every
- * request timed, and what `@AdminOnly()` needs to close any other controller or route to all but holders
- * of `ADMIN_TOKEN`.
+ * dead-letter admin API (behind `ADMIN_TOKEN` and scoped `API_KEYS`), a clock, the health endpoints,
+ * `GET /metrics` with every request timed, and what `@AdminOnly()` needs to close any other controller or route
+ * to all but holders of `ADMIN_TOKEN` or of an API key with the route's scope.
  */
 @Module({})
 export class ServiceCoreModule implements NestModule {
@@ -54,7 +59,11 @@ export class ServiceCoreModule implements NestModule {
     // Before any instrument is made: one made without a meter provider stays a no-op.
     ensureMetrics(`o2c-${options.service}`);
     const location = resolveDatabaseLocation(options.env.DATABASE_URL, `o2c_${options.service}`);
-    const adminToken: AdminTokenSettings = { service: options.service, token: options.env.ADMIN_TOKEN };
+    const adminToken: AdminTokenSettings = {
+      service: options.service,
+      token: options.env.ADMIN_TOKEN,
+      keys: parseApiKeys(options.env.API_KEYS),
+    };
     return {
       module: ServiceCoreModule,
       global: true,
@@ -76,6 +85,12 @@ export class ServiceCoreModule implements NestModule {
           ...kafkaSecurityOf(options.env),
         }),
         TerminusModule.forRoot({ logger: false }),
+        ThrottlerModule.forRoot(
+          rateLimitOptions({
+            webhooksPerMinute: options.env.RATE_LIMIT_WEBHOOKS_PER_MINUTE,
+            apiPerMinute: options.env.RATE_LIMIT_API_PER_MINUTE,
+          }),
+        ),
         MessagingModule.forRoot({
           source: `o2c/${options.service}`,
           groupId: options.env.KAFKA_CONSUMER_GROUP ?? options.service,
@@ -101,6 +116,8 @@ export class ServiceCoreModule implements NestModule {
         ConsumerGroupHealthIndicator,
         { provide: SERVICE_ENV, useValue: options.env },
         { provide: ADMIN_TOKEN_SETTINGS, useValue: adminToken },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        MessageRetentionJob,
       ],
       // ADMIN_TOKEN_SETTINGS: what `@AdminOnly()` needs, in every module of the service.
       exports: [SERVICE_ENV, ADMIN_TOKEN_SETTINGS],

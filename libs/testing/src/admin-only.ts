@@ -33,10 +33,14 @@ async function answer(target: AdminOnlyTarget, [method, path, body]: AdminCall, 
  * `<SERVICE>.ADMIN_TOKEN_REQUIRED`, before its parameters or body are even read.
  */
 export async function expectAdminOnly(target: AdminOnlyTarget, calls: readonly AdminCall[]): Promise<void> {
-  const required = 'an Authorization: Bearer <admin token> header is required';
+  const required = 'an Authorization: Bearer <admin token or API key> header is required';
   const attempts: [string, string | undefined, string][] = [
     ['no token', undefined, required],
-    ['a wrong token', `Bearer ${newAdminToken()}`, 'the bearer token is not the admin token'],
+    [
+      'a wrong token',
+      `Bearer ${newAdminToken()}`,
+      'the bearer token is neither the admin token nor an API key',
+    ],
     ...(target.adminToken
       ? [
           ['the token as Basic credentials', `Basic ${target.adminToken}`, required] as [

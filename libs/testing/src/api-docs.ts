@@ -3,7 +3,33 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asyncApiDocument } from '@o2c/contracts';
-import { serviceOpenApiDocument, type ServiceDefinition, type ServiceEnv, validateEnv } from '@o2c/platform';
+import {
+  ADMIN_SECURITY,
+  OPERATIONS_SCOPES,
+  serviceOpenApiDocument,
+  type ServiceDefinition,
+  type ServiceEnv,
+  validateEnv,
+} from '@o2c/platform';
+
+/**
+ * The routes open without an operations credential, on purpose, each with why; every other route of every service
+ * must declare one scope of `OPERATIONS_SCOPES` (docs/operations.md, "Operations credentials").
+ */
+export const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
+  'GET /health/live': 'the orchestrator asks whether the process lives',
+  'GET /health/ready': 'the orchestrator asks whether it may send traffic',
+  'GET /metrics': 'Prometheus scrapes it; labels are templates and names, never customer data',
+  'GET /asyncapi.json': 'the event contracts, public documentation',
+  'GET /openapi.json': "the service's API, public documentation",
+  'POST /v1/webhooks/deals': "the CRM's webhook: its HMAC signature is its credential",
+  'POST /v1/webhooks/hubspot/deals': "HubSpot's webhook: its v3 signature is its credential",
+  'POST /v1/webhooks/salesforce/opportunities': "Salesforce's outbound call: its signature is its credential",
+  'GET /v1/catalog': 'the product catalog, what a CRM integration reads to map its products',
+  'GET /v1/catalog/{sku}': 'one catalog entry, as above',
+  'GET /.well-known/jwks.json': "the licences' public keys, for products to verify licences offline",
+  'POST /v1/licenses/verify': 'a product checks a licence it holds; the licence is the credential',
+};
 
 const root = join(__dirname, '..', '..', '..');
 /** The folder of the static API documents. */
@@ -80,6 +106,27 @@ export function describeApiDocuments<E extends ServiceEnv>(
       const validation = validateApiDocuments([generated]);
       expect([validation.ok, validation.output]).toEqual([true, expect.any(String)]);
       checkCommitted(join(apiDocsDirectory, `${definition.service}.openapi.json`), text);
+    });
+
+    it('has no route open by mistake: each is public on purpose or declares one operations scope', async () => {
+      const document = await serviceOpenApiDocument(definition, env);
+      const wrong: string[] = [];
+      for (const [path, item] of Object.entries(document.paths)) {
+        for (const [method, operation] of Object.entries(item as Record<string, { security?: unknown }>)) {
+          const route = `${method.toUpperCase()} ${path}`;
+          const security = operation.security as Record<string, string[]>[] | undefined;
+          if (security === undefined) {
+            if (!(route in PUBLIC_ROUTES)) wrong.push(`${route}: open, and not one of PUBLIC_ROUTES`);
+            continue;
+          }
+          if (route in PUBLIC_ROUTES) wrong.push(`${route}: in PUBLIC_ROUTES, yet behind a credential`);
+          const scopes = security.flatMap((requirement) => requirement[ADMIN_SECURITY] ?? []);
+          if (scopes.length !== 1 || !(OPERATIONS_SCOPES as readonly string[]).includes(scopes[0]!)) {
+            wrong.push(`${route}: declares ${JSON.stringify(scopes)}, not one scope of OPERATIONS_SCOPES`);
+          }
+        }
+      }
+      expect(wrong).toEqual([]);
     });
 
     it('docs/api/asyncapi.json is the AsyncAPI 3.0 document it serves, of the event contracts alone, and valid', () => {

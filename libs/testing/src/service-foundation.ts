@@ -176,7 +176,7 @@ export function describeServiceFoundation<E extends ServiceEnv>(
           expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="o2c-${definition.service}"`);
           expect(await response.json()).toMatchObject({
             code: `${definition.service.toUpperCase()}.ADMIN_TOKEN_REQUIRED`,
-            detail: 'the admin endpoints are closed: ADMIN_TOKEN is not set',
+            detail: 'the admin endpoints are closed: neither ADMIN_TOKEN nor API_KEYS is set',
           });
         }
       } finally {

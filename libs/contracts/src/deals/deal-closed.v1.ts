@@ -9,6 +9,7 @@ import {
   IsInt,
   IsString,
   Length,
+  Max,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -38,6 +39,15 @@ import {
   type PricePeriod,
 } from '../shared/vocabulary';
 import { EventTypes, Topics } from '../topics';
+
+/**
+ * Upper bounds of a deal's whole numbers, beyond which no real deal goes and storage would overflow: revisions
+ * and quantities are 32-bit integers where they are stored (2,147,483,647), a term at most 100 years, payment
+ * terms at most ten years.
+ */
+export const MAX_COUNT = 2_147_483_647;
+export const MAX_TERM_MONTHS = 1_200;
+export const MAX_PAYMENT_TERMS_DAYS = 3_650;
 
 /** What a closed deal does to a contract (deal-webhook.md). */
 export const DealKinds = ['new', 'amendment', 'renewal', 'cancellation'] as const;
@@ -74,6 +84,7 @@ export class DealTermsV1 {
 
   @IsInt()
   @Min(1)
+  @Max(MAX_TERM_MONTHS)
   termMonths!: number;
 
   @IsIn(BillingFrequencies)
@@ -81,6 +92,7 @@ export class DealTermsV1 {
 
   @IsInt()
   @Min(0)
+  @Max(MAX_PAYMENT_TERMS_DAYS)
   paymentTermsDays!: number;
 
   @IsBoolean()
@@ -90,6 +102,7 @@ export class DealTermsV1 {
   @OptionalProperty()
   @IsInt()
   @Min(1)
+  @Max(MAX_TERM_MONTHS)
   renewalTermMonths?: number;
 
   /** Percentage added to every unit price on automatic renewal, a decimal string; absent means "0". */
@@ -110,6 +123,7 @@ export class DealLineSegmentV1 {
 
   @IsInt()
   @Min(0)
+  @Max(MAX_COUNT)
   quantity!: number;
 
   /** Decimal string in major units (`"100000.00"`). */
@@ -140,6 +154,7 @@ export class DealLineV1 {
   @ForbiddenWhen(hasSegments, 'the line has segments')
   @IsInt()
   @Min(0)
+  @Max(MAX_COUNT)
   quantity?: number;
 
   /** Decimal string in major units (`"360.00"`, `"1000"` for JPY). */
@@ -201,6 +216,7 @@ export class DealClosedV1 {
   /** Together with `dealId` the idempotency key of the deal; from 1. */
   @IsInt()
   @Min(1)
+  @Max(MAX_COUNT)
   revision!: number;
 
   @IsIn(DealKinds)

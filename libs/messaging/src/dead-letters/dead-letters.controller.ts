@@ -18,6 +18,7 @@ import {
   type DeadLetterView,
   type ReplayResult,
 } from './dead-letters.service';
+import { RequiresScope } from '../required-scope';
 import { DeadLettersGuard } from './dead-letters.guard';
 
 export class ListDeadLettersQuery {
@@ -60,6 +61,7 @@ export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLetters) {}
 
   @Get()
+  @RequiresScope('dead-letters:read')
   @ApiOperation({ summary: 'The events this service could not apply, with the error and the attempts' })
   @ApiOkResponse({
     schema: {
@@ -75,6 +77,7 @@ export class DeadLettersController {
   }
 
   @Post('replay')
+  @RequiresScope('dead-letters:replay')
   @HttpCode(200)
   @ApiOperation({ summary: 'Apply every pending dead letter again, each once' })
   @ApiOkResponse({
@@ -89,6 +92,7 @@ export class DeadLettersController {
   }
 
   @Post(':id/replay')
+  @RequiresScope('dead-letters:replay')
   @HttpCode(200)
   @ApiOperation({ summary: 'Apply one dead letter again' })
   @ApiOkResponse({ schema: REPLAY_RESULT })

@@ -6,6 +6,7 @@ import {
   type KafkaSecuritySettings,
 } from '@o2c/messaging';
 import { resolveDatabaseLocation } from '@o2c/persistence';
+import { parseApiKeys } from '../http/api-keys';
 import {
   IsIn,
   IsInt,
@@ -199,6 +200,17 @@ export abstract class ServiceEnv {
   ADMIN_TOKEN?: string;
 
   /**
+   * Operations API keys, each with its scopes (docs/operations.md, "Operations credentials"): a JSON array of
+   * `{"id": "ops-alice", "sha256": "<SHA-256 of the key, hex>", "scopes": ["deals:read", "deals:replay"]}`;
+   * `npm run api-key -- --id ops-alice --scopes deals:read,deals:replay` makes a key and its entry. Only the
+   * digests are stored; several keys may be active at once, for rotation. `ADMIN_TOKEN` stays the bootstrap key
+   * with every scope.
+   */
+  @IsOptional()
+  @ParsesWith(parseApiKeys)
+  API_KEYS?: string;
+
+  /**
    * Consecutive events of one partition applied in one database transaction with one offset commit (1: each on
    * its own). A batch that fails is applied again one event at a time, with the usual retries and dead letters.
    */
@@ -214,4 +226,41 @@ export abstract class ServiceEnv {
   @Min(1)
   @Max(300)
   SHUTDOWN_TIMEOUT_SECONDS: number = 20;
+
+  /**
+   * Requests a minute one client address may send to the CRM webhooks of one instance (429 problem+json beyond,
+   * with `Retry-After`); 0: no limit. Behind a proxy every client has the proxy's address: size it for the CRM.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_WEBHOOKS_PER_MINUTE: number = 6000;
+
+  /**
+   * Requests a minute one client address may send to every other route of one instance (operations endpoints,
+   * catalog reads, licence checks; health and metrics are never limited); 0: no limit.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_API_PER_MINUTE: number = 6000;
+
+  /**
+   * Days an event stays in the outbox after it was published, and in the inbox after it was handled (an inbox row
+   * goes only once the consumer group has committed past it: exactly-once holds); 0 keeps them forever.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  MESSAGE_RETENTION_DAYS: number = 7;
+
+  /** Minutes between two prunes of the outbox and the inbox (the first at start-up); 0: never. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_080)
+  MESSAGE_RETENTION_INTERVAL_MINUTES: number = 60;
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, type INestApplication, Module, Post } from '@nestjs/common';
-import { type ExecutionContext, Logger, UnauthorizedException } from '@nestjs/common';
+import { type ExecutionContext, ForbiddenException, Logger, UnauthorizedException } from '@nestjs/common';
+import { REQUIRED_SCOPE } from '@o2c/messaging';
 import { NestFactory } from '@nestjs/core';
 import { IsString } from 'class-validator';
 import {
@@ -8,6 +9,7 @@ import {
   AdminTokenGuard,
   type AdminTokenSettings,
 } from './admin-token.guard';
+import { apiKeyDigest, parseApiKeys } from './api-keys';
 import { ProblemDetailsFilter, validationPipe } from './problem-details';
 
 const TOKEN = 'a'.repeat(31) + 'Z-._~+/0123456789';
@@ -17,13 +19,28 @@ interface Call {
   readonly set: Record<string, string>;
 }
 
-function contextOf(authorization?: string): { context: ExecutionContext; call: Call } {
+/** Route handlers: one that declares the scope `deals:replay`, one that declares none. */
+const replay = (): void => undefined;
+const undeclared = (): void => undefined;
+Reflect.defineMetadata(REQUIRED_SCOPE, 'deals:replay', replay);
+class Scoped {}
+
+function contextOf(
+  authorization?: string,
+  handler: () => void = replay,
+): { context: ExecutionContext; call: Call } {
   const call: Call = { headers: authorization === undefined ? {} : { authorization }, set: {} };
   const context = {
     switchToHttp: () => ({
-      getRequest: () => ({ header: (name: string) => call.headers[name.toLowerCase()] }),
+      getRequest: () => ({
+        header: (name: string) => call.headers[name.toLowerCase()],
+        method: 'POST',
+        path: '/v1/deals/replay',
+      }),
       getResponse: () => ({ setHeader: (name: string, value: string) => (call.set[name] = value) }),
     }),
+    getHandler: () => handler,
+    getClass: () => Scoped,
   } as unknown as ExecutionContext;
   return { context, call };
 }
@@ -46,8 +63,8 @@ describe(AdminTokenGuard.name, () => {
     body: { title: 'Admin token required', detail, code: 'SUBSCRIPTIONS.ADMIN_TOKEN_REQUIRED' },
     headers: { 'WWW-Authenticate': 'Bearer realm="o2c-subscriptions"' },
   });
-  const required = refused('an Authorization: Bearer <admin token> header is required');
-  const wrong = refused('the bearer token is not the admin token');
+  const required = refused('an Authorization: Bearer <admin token or API key> header is required');
+  const wrong = refused('the bearer token is neither the admin token nor an API key');
 
   it('lets the bearer of the token through, whatever the case of the scheme', () => {
     expect(sut.canActivate(contextOf(`Bearer ${TOKEN}`).context)).toBe(true);
@@ -70,12 +87,74 @@ describe(AdminTokenGuard.name, () => {
   });
 
   it('refuses everyone, the would-be token included, when ADMIN_TOKEN is unset or empty', () => {
-    const closed = refused('the admin endpoints are closed: ADMIN_TOKEN is not set');
+    const closed = refused('the admin endpoints are closed: neither ADMIN_TOKEN nor API_KEYS is set');
     for (const token of [undefined, '']) {
       const unset = new AdminTokenGuard({ service: 'subscriptions', token });
       expect(refusalOf(unset, `Bearer ${TOKEN}`)).toEqual(closed);
       expect(refusalOf(unset, 'Bearer ')).toEqual(closed);
       expect(refusalOf(unset)).toEqual(closed);
+    }
+  });
+});
+
+describe(`${AdminTokenGuard.name} with API keys`, () => {
+  const REPLAYER = 'o2c_replayer-key-0123456789';
+  const READER = 'o2c_reader-key-0123456789';
+  const keys = parseApiKeys(
+    JSON.stringify([
+      { id: 'ops-replayer', sha256: apiKeyDigest(REPLAYER), scopes: ['deals:read', 'deals:replay'] },
+      { id: 'ops-reader', sha256: apiKeyDigest(READER), scopes: ['deals:read'] },
+    ]),
+  );
+  const forbiddenOf = (sut: AdminTokenGuard, authorization: string, handler?: () => void) => {
+    try {
+      sut.canActivate(contextOf(authorization, handler).context);
+    } catch (error) {
+      if (!(error instanceof ForbiddenException)) throw error;
+      return { status: error.getStatus(), body: error.getResponse() };
+    }
+    throw new Error('expected a refusal');
+  };
+
+  it("lets a key through on a route of one of its scopes, ADMIN_TOKEN on any, and logs the key's id", () => {
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const sut = new AdminTokenGuard({ service: 'deals', token: TOKEN, keys });
+    expect(sut.canActivate(contextOf(`Bearer ${REPLAYER}`).context)).toBe(true);
+    expect(sut.canActivate(contextOf(`Bearer ${TOKEN}`).context)).toBe(true);
+    expect(sut.canActivate(contextOf(`Bearer ${TOKEN}`, undeclared).context)).toBe(true);
+    expect(log.mock.calls.map(([fields]) => fields as unknown)).toEqual([
+      { apiKeyId: 'ops-replayer', scope: 'deals:replay', method: 'POST', path: '/v1/deals/replay' },
+      { apiKeyId: 'admin-token', scope: 'deals:replay', method: 'POST', path: '/v1/deals/replay' },
+      { apiKeyId: 'admin-token', scope: null, method: 'POST', path: '/v1/deals/replay' },
+    ]);
+    log.mockRestore();
+  });
+
+  it('answers 403 naming the key and the scope it lacks, and refuses keys on a route that declares none', () => {
+    const sut = new AdminTokenGuard({ service: 'deals', token: undefined, keys });
+    expect(forbiddenOf(sut, `Bearer ${READER}`)).toEqual({
+      status: 403,
+      body: {
+        title: 'Scope required',
+        detail: 'the API key "ops-reader" does not hold the scope "deals:replay"',
+        code: 'DEALS.SCOPE_REQUIRED',
+      },
+    });
+    expect(forbiddenOf(sut, `Bearer ${REPLAYER}`, undeclared).body).toEqual({
+      title: 'Scope required',
+      detail: 'this route declares no scope: only ADMIN_TOKEN may use it, not the API key "ops-replayer"',
+      code: 'DEALS.SCOPE_REQUIRED',
+    });
+  });
+
+  it('answers 401 to an unknown key, and to the digest of a key presented as the key', () => {
+    const sut = new AdminTokenGuard({ service: 'deals', token: undefined, keys });
+    for (const other of [`${READER}x`, apiKeyDigest(READER), TOKEN]) {
+      expect(refusalOf(sut, `Bearer ${other}`).body).toEqual({
+        title: 'Admin token required',
+        detail: 'the bearer token is neither the admin token nor an API key',
+        code: 'DEALS.ADMIN_TOKEN_REQUIRED',
+      });
     }
   });
 });
@@ -159,7 +238,7 @@ describe(AdminOnly.name, () => {
         type: 'about:blank',
         title: 'Admin token required',
         status: 401,
-        detail: 'the bearer token is not the admin token',
+        detail: 'the bearer token is neither the admin token nor an API key',
         code: 'PROVISIONING.ADMIN_TOKEN_REQUIRED',
         instance: '/v1/admin/runs',
       },

@@ -10,7 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { type ModulesContainer } from '@nestjs/core/injector/modules-container';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { validationSchemas } from '@o2c/contracts';
-import { DeadLettersGuard } from '@o2c/messaging';
+import { DeadLettersGuard, REQUIRED_SCOPE } from '@o2c/messaging';
 import { type ServiceDefinition } from '../bootstrap';
 import { type ServiceEnv } from '../config/service-env';
 import { AdminTokenGuard } from '../http/admin-token.guard';
@@ -61,6 +61,8 @@ interface Route {
   readonly bodies: Type[];
   readonly queries: Type[];
   readonly hasInput: boolean;
+  /** The operations scope it declares (`@RequiresScope`), if any. */
+  readonly scope: string | undefined;
 }
 
 const isClass = (value: unknown): value is Type =>
@@ -99,6 +101,9 @@ function routesOf(app: DocumentedApplication): Route[] {
         controller,
         method,
         admin: guards.some((guard) => ADMIN_GUARDS.includes(guard)),
+        scope: (Reflect.getMetadata(REQUIRED_SCOPE, handler) ??
+          Reflect.getMetadata(REQUIRED_SCOPE, controller) ??
+          undefined) as string | undefined,
         bodies: ofKind(RouteParamtypes.BODY),
         queries: ofKind(RouteParamtypes.QUERY),
         // Bodies and queries are validated; a path parameter when it has a pipe (`ParseUUIDPipe`) or a class.
@@ -131,7 +136,8 @@ function rulesOf(model: Type, validated: Record<string, Schema>): Schema | undef
  * `@nestjs/swagger` decorators; request bodies, queries and everything else with class-validator rules get the
  * JSON Schema of those rules (as the AsyncAPI document does), so the document says what the service checks.
  * Routes behind `ADMIN_TOKEN` (`@AdminOnly()`, the dead letters) are found from their guards, not from a
- * decorator that could be forgotten: each gets the `admin` bearer scheme and its 401 problem. Every route that
+ * decorator that could be forgotten: each gets the `admin` bearer scheme with the scope it declares
+ * (`@RequiresScope`), and its 401 and 403 problems. Every route that
  * takes input gets its 400 problem. `@ApiExcludeController` and `@ApiExcludeEndpoint` are not used: every route
  * a service serves is described.
  */
@@ -142,11 +148,17 @@ export function openApiDocument(app: DocumentedApplication, service: string): Op
     .setVersion('1.0.0')
     .setDescription(
       `The HTTP API of the o2c ${service} service. Every error is RFC 9457 problem+json. Operations endpoints ` +
-        'take `Authorization: Bearer <ADMIN_TOKEN>` and answer 401 to everyone while ADMIN_TOKEN is unset. ' +
+        'take `Authorization: Bearer <key>`: `ADMIN_TOKEN` (every scope) or an API key of `API_KEYS` holding the ' +
+        "scope the operation's security names; they answer 401 to everyone while neither is set. " +
         'The events every service produces and consumes are described by `GET /asyncapi.json`.',
     )
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'The ADMIN_TOKEN setting' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'opaque',
+        description: 'ADMIN_TOKEN (every scope) or an API key of API_KEYS with the scope an operation names',
+      },
       ADMIN_SECURITY,
     )
     .build();
@@ -186,8 +198,18 @@ export function openApiDocument(app: DocumentedApplication, service: string): Op
     }
     if (parameters.length === 0) delete operation.parameters;
     if (route.admin) {
-      operation.security ??= [{ [ADMIN_SECURITY]: [] }];
-      operation.responses['401'] ??= { description: 'No or wrong admin token', content: problemContent() };
+      operation.security = [{ [ADMIN_SECURITY]: route.scope === undefined ? [] : [route.scope] }];
+      operation.responses['401'] ??= {
+        description: 'No admin token or API key, or an unknown one',
+        content: problemContent(),
+      };
+      operation.responses['403'] ??= {
+        description:
+          route.scope === undefined
+            ? 'An API key: only ADMIN_TOKEN may use this route'
+            : `An API key without the scope ${route.scope}`,
+        content: problemContent(),
+      };
     }
     if (route.hasInput) {
       operation.responses['400'] ??= {

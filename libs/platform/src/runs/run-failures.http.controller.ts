@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
+import { RequiresScope } from '@o2c/messaging';
 import { AdminOnly } from '../http/admin-token.guard';
 import { RunFailureRepository, type RunFailureStatus, type RunFailureView } from './run-failure.repository';
 
@@ -30,6 +31,7 @@ export class RunFailuresHttpController {
   ) {}
 
   @Get()
+  @RequiresScope('run-failures:read')
   @ApiOperation({
     summary: "What the service's runs could not process, with the reasons (open ones by default)",
   })

@@ -307,6 +307,25 @@ const cases: Case[] = [
     paths: ['deal.lines.0.quantity'],
     body: sample((d) => (d.lines[0]!['quantity'] = -1)),
   },
+  // Found by the fuzzer: a revision of 1e308 is an integer to JavaScript and overflowed the stored column (a 500).
+  {
+    name: 'a revision beyond 32 bits',
+    status: 400,
+    paths: ['deal.revision'],
+    body: sample((d) => (d['revision'] = 1e308)),
+  },
+  {
+    name: 'a quantity beyond 32 bits',
+    status: 400,
+    paths: ['deal.lines.0.quantity'],
+    body: sample((d) => (d.lines[0]!['quantity'] = 2 ** 31)),
+  },
+  {
+    name: 'a term of more than 100 years, and payment terms of more than ten',
+    status: 400,
+    paths: ['deal.terms.paymentTermsDays', 'deal.terms.termMonths'],
+    body: sample((d) => Object.assign(d.terms, { termMonths: 1201, paymentTermsDays: 3651 })),
+  },
   {
     name: 'a discount over 100 %',
     status: 400,

@@ -80,12 +80,16 @@ afterAll(() => stopDeals({ sut, db }));
 
 describe('the admin token', () => {
   it.each([
-    ['no Authorization header', null, 'an Authorization: Bearer <admin token> header is required'],
-    ['a wrong token', `Bearer ${'0'.repeat(64)}`, 'the bearer token is not the admin token'],
+    ['no Authorization header', null, 'an Authorization: Bearer <admin token or API key> header is required'],
+    [
+      'a wrong token',
+      `Bearer ${'0'.repeat(64)}`,
+      'the bearer token is neither the admin token nor an API key',
+    ],
     [
       'the token as Basic credentials',
       `Basic ${ADMIN_TOKEN}`,
-      'an Authorization: Bearer <admin token> header is required',
+      'an Authorization: Bearer <admin token or API key> header is required',
     ],
   ])(
     'is required by every operations endpoint: %s gets 401 problem+json',
@@ -139,7 +143,7 @@ describe('the admin token', () => {
       expect(response.headers.get('www-authenticate')).toBe('Bearer realm="o2c-deals"');
       expect(await response.json()).toMatchObject({
         code: 'DEALS.ADMIN_TOKEN_REQUIRED',
-        detail: 'the admin endpoints are closed: ADMIN_TOKEN is not set',
+        detail: 'the admin endpoints are closed: neither ADMIN_TOKEN nor API_KEYS is set',
       });
     } finally {
       await closed.stop();

@@ -75,6 +75,15 @@ describe('the hot queries on 100,000 contracts', () => {
       'the next due contracts',
       (m) => invoicing.dueContracts(m, '2027-01-10', 50, { date: '2027-01-05', contractId: 'c-1234' }),
     ],
+    [
+      "a chunk's next document dates",
+      (m) =>
+        invoicing.setNextDocumentDates(
+          m,
+          some.map((contractId) => ({ contractId, date: '2027-02-01' })),
+        ),
+    ],
+    ["a contract's next document date", (m) => invoicing.setNextDocumentDate(m, 'c-4242', '2027-02-01')],
     ['a bill run', (m) => billRuns.find(m, '0190a0e0-0000-7000-8000-000000000000')],
     ['the latest bill runs', (m) => billRuns.list(m, 20)],
     [

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Put, Res, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '@o2c/platform';
+import { AdminOnly, RequiresScope } from '@o2c/platform';
 import { type Response } from 'express';
 import { DealsError, DealsErrorCode } from '../domain/deals.errors';
 import { CatalogRepository } from '../infra/catalog.repository';
@@ -44,6 +44,7 @@ export class CatalogHttpController {
   }
 
   @Put(':sku')
+  @RequiresScope('catalog:write')
   @AdminOnly()
   @ApiBearerAuth('admin')
   @ApiOperation({

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '@o2c/platform';
+import { AdminOnly, RequiresScope } from '@o2c/platform';
 import { PreviewDealHandler } from '../usecases/preview-deal/preview-deal.handler';
 import { DealPreviewResponse } from './deal-preview.response.dto';
 import { notBillableProblem } from './deal-webhook-reply.mapper';
@@ -18,6 +18,7 @@ export class DealPreviewHttpController {
   constructor(private readonly previewDeal: PreviewDealHandler) {}
 
   @Post()
+  @RequiresScope('deals:preview')
   @HttpCode(200)
   @ApiOperation({
     summary: 'The billing schedule a deal would make, with tax and each line explained; stores nothing',

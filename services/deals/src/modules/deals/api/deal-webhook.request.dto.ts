@@ -8,11 +8,12 @@ import {
   IsDecimalString,
   IsIdentifier,
   IsPercentString,
+  MAX_COUNT,
   OptionalProperty,
   PresentExactlyWhen,
+  type PricePeriod,
   PricePeriods,
   RequiredWhen,
-  type PricePeriod,
 } from '@o2c/contracts';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -23,6 +24,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  Max,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -68,6 +70,7 @@ export class DealWebhookLine {
   @ForbiddenWhen(hasSegments, 'the line has segments')
   @IsInt()
   @Min(0)
+  @Max(MAX_COUNT)
   quantity?: number;
 
   /** Decimal string in major units (`"360.00"`, `"1000"` for JPY). */

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '@o2c/platform';
+import { AdminOnly, RequiresScope } from '@o2c/platform';
 import { DealsError, DealsErrorCode } from '../domain/deals.errors';
 import { GetDealHandler } from '../usecases/get-deal/get-deal.handler';
 import { ListDealsHandler } from '../usecases/list-deals/list-deals.handler';
@@ -36,6 +36,7 @@ export class DealsHttpController {
   ) {}
 
   @Get()
+  @RequiresScope('deals:read')
   @ApiOperation({ summary: 'Deals by status, newest first (the newest revision of each)' })
   @ApiOkResponse({ type: DealPageResponse })
   @ApiProblems([400, 'A bad query parameter, named'])
@@ -49,6 +50,7 @@ export class DealsHttpController {
   }
 
   @Get(':id')
+  @RequiresScope('deals:read')
   @ApiOperation({
     summary: 'A deal: its normalised body, status, reasons, and every attempt at every revision',
   })
@@ -65,6 +67,7 @@ export class DealsHttpController {
   }
 
   @Post('replay')
+  @RequiresScope('deals:replay')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Replay deals: the given ids, or every deal with a status',
@@ -80,6 +83,7 @@ export class DealsHttpController {
   }
 
   @Post(':id/replay')
+  @RequiresScope('deals:replay')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Replay one deal once its cause is fixed',

@@ -14,7 +14,7 @@ import {
 import { CLOCK, type Clock } from '@o2c/clock';
 import { CalendarDate } from '@o2c/billing';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, ProblemResponses } from '@o2c/platform';
+import { AdminOnly, ProblemResponses, RequiresScope } from '@o2c/platform';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
 import { billRunStatus } from '../domain/bill-run';
@@ -96,6 +96,7 @@ export class BillRunsHttpController {
 
   /** Starts a run issuing what is due on or before `asOf` (the daily job runs one for today); 202 with its id. */
   @Post()
+  @RequiresScope('billing:run')
   @ApiOperation({
     summary: 'Start a bill run: issue what is due on or before asOf, then mark overdue invoices',
   })
@@ -109,6 +110,7 @@ export class BillRunsHttpController {
   }
 
   @Get()
+  @RequiresScope('billing:read')
   @ApiOperation({ summary: 'Bill runs, newest first, a cursor page' })
   @ApiOkResponse({ schema: page(billRunSchema) })
   async list(@Query() query: ListBillRunsRequestDto) {
@@ -121,6 +123,7 @@ export class BillRunsHttpController {
   }
 
   @Get(':id')
+  @RequiresScope('billing:read')
   @ApiOperation({ summary: 'A bill run: its status, progress and, once ended, what it set aside' })
   @ApiOkResponse({ schema: billRunSchema })
   @ProblemResponses([404, 'No such bill run'])
@@ -130,6 +133,7 @@ export class BillRunsHttpController {
 
   /** The documents the run issued, in the order it issued them. */
   @Get(':id/documents')
+  @RequiresScope('billing:read')
   @ApiOperation({ summary: 'The documents a bill run issued, in the order issued, a cursor page' })
   @ApiOkResponse({
     schema: page({

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, StreamableFile, UseFilters } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, ProblemResponses } from '@o2c/platform';
+import { AdminOnly, ProblemResponses, RequiresScope } from '@o2c/platform';
 import {
   RenderDocumentPdfHandler,
   type RenderedPdf,
@@ -24,6 +24,7 @@ export class DocumentPdfHttpController {
   constructor(private readonly render: RenderDocumentPdfHandler) {}
 
   @Get('v1/invoices/:id/pdf')
+  @RequiresScope('invoices:read')
   @ApiOperation({ summary: 'The printable PDF of an invoice' })
   @ApiProduces('application/pdf')
   @ApiOkResponse({
@@ -36,6 +37,7 @@ export class DocumentPdfHttpController {
   }
 
   @Get('v1/credit-notes/:id/pdf')
+  @RequiresScope('invoices:read')
   @ApiOperation({ summary: 'The printable PDF of a credit note' })
   @ApiProduces('application/pdf')
   @ApiOkResponse({

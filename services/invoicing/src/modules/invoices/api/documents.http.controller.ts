@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, UseFilters } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, ProblemResponses } from '@o2c/platform';
+import { AdminOnly, ProblemResponses, RequiresScope } from '@o2c/platform';
 import { amountDue } from '../domain/settlement';
 import { type DocumentView } from '../infra/document.repository';
 import { GetDocumentHandler } from '../usecases/get-document/get-document.handler';
@@ -76,6 +76,7 @@ export class DocumentsHttpController {
   ) {}
 
   @Get('v1/invoices')
+  @RequiresScope('invoices:read')
   @ApiOperation({ summary: 'Invoices, newest first, a cursor page' })
   @ApiOkResponse({ schema: pageSchema(invoiceSchema) })
   async listInvoices(@Query() query: ListDocumentsRequestDto) {
@@ -83,6 +84,7 @@ export class DocumentsHttpController {
   }
 
   @Get('v1/invoices/:id')
+  @RequiresScope('invoices:read')
   @ApiOperation({ summary: 'An invoice as issued, with its status and what is paid, credited and due' })
   @ApiOkResponse({ schema: invoiceSchema })
   @ProblemResponses([404, 'No such invoice'])
@@ -91,6 +93,7 @@ export class DocumentsHttpController {
   }
 
   @Get('v1/credit-notes')
+  @RequiresScope('invoices:read')
   @ApiOperation({ summary: 'Credit notes, newest first, a cursor page' })
   @ApiOkResponse({ schema: pageSchema(creditNoteSchema) })
   async listCreditNotes(@Query() query: ListDocumentsRequestDto) {
@@ -98,6 +101,7 @@ export class DocumentsHttpController {
   }
 
   @Get('v1/credit-notes/:id')
+  @RequiresScope('invoices:read')
   @ApiOperation({ summary: 'A credit note as issued' })
   @ApiOkResponse({ schema: creditNoteSchema })
   @ProblemResponses([404, 'No such credit note'])

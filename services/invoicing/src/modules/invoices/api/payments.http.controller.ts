@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res, UseFilters } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, ProblemResponses } from '@o2c/platform';
+import { AdminOnly, ProblemResponses, RequiresScope } from '@o2c/platform';
 import { type Response } from 'express';
 import { DataSource } from 'typeorm';
 import { InvoicingError, InvoicingErrorCode } from '../domain/invoicing.errors';
@@ -32,6 +32,7 @@ export class PaymentsHttpController {
    * `Idempotent-Replayed: true`); with another body 409; another currency or more than is due 422.
    */
   @Post(':id/payments')
+  @RequiresScope('payments:write')
   @HttpCode(201)
   @ApiOperation({ summary: 'Record a payment of an invoice (idempotent by idempotencyKey)' })
   @ApiResponse({
@@ -64,6 +65,7 @@ export class PaymentsHttpController {
   }
 
   @Get(':id/payments')
+  @RequiresScope('invoices:read')
   @ApiOperation({ summary: "An invoice's payments and credits, and what is still due" })
   @ApiOkResponse({
     schema: {

@@ -253,7 +253,10 @@ export class InvoicingRepository {
     ]);
   }
 
-  /** `setNextDocumentDate` for several contracts in one statement. */
+  /**
+   * `setNextDocumentDate` for several contracts in one statement. The `= ANY` condition is what makes PostgreSQL
+   * find the rows by key: joined with `unnest` alone it reads the whole table, once per chunk of a bill run.
+   */
   async setNextDocumentDates(
     manager: EntityManager,
     dates: readonly { contractId: string; date: string | undefined }[],
@@ -261,7 +264,8 @@ export class InvoicingRepository {
     if (dates.length === 0) return;
     await manager.query(
       `UPDATE billed_contract b SET next_document_date = d.date
-         FROM unnest($1::text[], $2::date[]) AS d(contract_id, date) WHERE b.contract_id = d.contract_id`,
+         FROM unnest($1::text[], $2::date[]) AS d(contract_id, date)
+        WHERE b.contract_id = ANY($1::text[]) AND b.contract_id = d.contract_id`,
       [dates.map((d) => d.contractId), dates.map((d) => d.date ?? null)],
     );
   }

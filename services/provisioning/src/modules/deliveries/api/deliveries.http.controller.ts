@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseFilters } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, ProblemResponses } from '@o2c/platform';
+import { AdminOnly, ProblemResponses, RequiresScope } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { ProvisioningErrorFilter } from '../../../errors/provisioning-error.filter';
 import { DeliveryRepository, type DeliveryView } from '../infra/delivery.repository';
@@ -20,6 +20,7 @@ export class DeliveriesHttpController {
 
   /** Every webhook sent or to send to the account's products, with every attempt. */
   @Get('v1/accounts/:id/deliveries')
+  @RequiresScope('entitlements:read')
   @ApiOperation({ summary: "Every webhook sent or to send to the account's products, with every attempt" })
   @ApiOkResponse({
     schema: {
@@ -37,6 +38,7 @@ export class DeliveriesHttpController {
 
   /** Sends a delivery again now (a dead one once its product is fixed, or one the product lost). */
   @Post('v1/deliveries/:id/replay')
+  @RequiresScope('deliveries:replay')
   @ApiOperation({ summary: 'Send a delivery again now' })
   @ApiOkResponse({ schema: { type: 'object', description: 'The delivery with its attempts' } })
   @ProblemResponses([404, 'No such delivery'])

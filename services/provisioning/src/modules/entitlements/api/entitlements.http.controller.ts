@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '@o2c/platform';
+import { AdminOnly, RequiresScope } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { entitlementsOn } from '../domain/entitlement-timeline';
 import { type ChangeView, EntitlementRepository } from '../infra/entitlement.repository';
@@ -42,6 +42,7 @@ export class EntitlementsHttpController {
    * them), or, with `asOf`, what its contracts as known now grant on that date (future changes included).
    */
   @Get('v1/accounts/:id/entitlements')
+  @RequiresScope('entitlements:read')
   @ApiOperation({ summary: "The account's entitlements per contract and product, now or as of a date" })
   @ApiOkResponse({
     schema: {
@@ -88,6 +89,7 @@ export class EntitlementsHttpController {
 
   /** Every change of the account's entitlements: what, when it takes effect, the event and the licence it made. */
   @Get('v1/accounts/:id/entitlements/history')
+  @RequiresScope('entitlements:read')
   @ApiOperation({
     summary: "Every change of the account's entitlements, with the event and the licence it made",
   })
@@ -107,6 +109,7 @@ export class EntitlementsHttpController {
 
   /** Provisions what takes effect on or before a date (the daily job does it for today). */
   @Post('v1/admin/provisioning-runs')
+  @RequiresScope('provisioning:run')
   @ApiOperation({ summary: 'Provision what takes effect on or before asOf' })
   @ApiOkResponse({
     schema: { type: 'object', description: 'The run: what it provisioned and what failed, with reasons' },

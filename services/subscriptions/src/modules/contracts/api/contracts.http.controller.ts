@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import { CalendarDate, presentDocument } from '@o2c/billing';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, ProblemResponses } from '@o2c/platform';
+import { AdminOnly, ProblemResponses, RequiresScope } from '@o2c/platform';
 import { GetBillingScheduleHandler } from '../usecases/get-billing-schedule/get-billing-schedule.handler';
 import { GetContractHandler } from '../usecases/get-contract/get-contract.handler';
 import { RenewContractsHandler } from '../usecases/renew-contracts/renew-contracts.handler';
@@ -25,6 +25,7 @@ export class ContractsHttpController {
 
   /** The contract as it stands, and every version with the change that made it. */
   @Get('v1/contracts/:id')
+  @RequiresScope('contracts:read')
   @ApiOperation({ summary: 'The contract as it stands, with every version and the change that made it' })
   @ApiOkResponse({
     description: 'The current state (as in its latest o2c.subscription.*.v1 event) and `versions`',
@@ -78,6 +79,7 @@ export class ContractsHttpController {
    * line with its explanation. Before tax: invoicing applies the customer's rate when it issues them.
    */
   @Get('v1/contracts/:id/billing-schedule')
+  @RequiresScope('contracts:read')
   @ApiOperation({
     summary: 'Every document of the current term and the first renewal, each line explained (before tax)',
   })
@@ -115,6 +117,7 @@ export class ContractsHttpController {
 
   /** Runs the automatic renewal for any date (the daily job runs it for today). */
   @Post('v1/admin/renewals')
+  @RequiresScope('renewals:run')
   @ApiOperation({
     summary: 'Run the automatic renewal for a date: the contracts renewed and those it could not',
   })
