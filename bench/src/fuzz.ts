@@ -53,6 +53,8 @@ export interface FuzzReport {
   /** Answers of 500 or more, refusals that were not problem+json naming the problem, refusals that stored. */
   readonly findings: FuzzFinding[];
   readonly refusedButStored: number;
+  /** Requests sent again because the kept-alive connection they went out on had been closed by the server. */
+  readonly resentOnNewConnection: number;
   /** RSS of the deals service in MiB after the warm-up and after each tenth of the cases. */
   readonly dealsRssMiB: number[];
 }
@@ -319,6 +321,7 @@ export async function fuzz(
   cases: number,
   seed: number,
   log: (line: string) => void,
+  progress: (partial: Omit<FuzzReport, 'refusedButStored'>) => void = () => undefined,
 ): Promise<FuzzReport> {
   const ops = operations();
   const started = Date.now();
@@ -333,6 +336,7 @@ export async function fuzz(
   const concurrency = 8;
   let done = 0;
   let round = 0;
+  let resent = 0;
   while (done < cases) {
     const size = Math.min(batch, cases - done);
     const generated = fc.sample(
@@ -345,22 +349,36 @@ export async function fuzz(
         const one = generated[next++]!;
         byKind[one.kind] = (byKind[one.kind] ?? 0) + 1;
         const base = stack.first(one.service).baseUrl;
-        let status: number;
-        let answer: string;
-        let contentType: string | null;
-        try {
-          const response = await fetch(`${base}${one.path}`, {
-            method: one.method,
-            headers: one.headers,
-            ...(one.body === undefined ? {} : { body: one.body }),
-          });
-          status = response.status;
-          contentType = response.headers.get('content-type');
-          answer = await response.text();
-        } catch (error) {
-          status = 599;
-          contentType = null;
-          answer = `no answer: ${error instanceof Error ? error.message : String(error)}`;
+        const send = async (): Promise<{ status: number; contentType: string | null; answer: string }> => {
+          try {
+            const response = await fetch(`${base}${one.path}`, {
+              method: one.method,
+              headers: one.headers,
+              ...(one.body === undefined ? {} : { body: one.body }),
+            });
+            return {
+              status: response.status,
+              contentType: response.headers.get('content-type'),
+              answer: await response.text(),
+            };
+          } catch (error) {
+            const cause =
+              error instanceof Error
+                ? (error.cause as { code?: string; message?: string } | undefined)
+                : undefined;
+            return {
+              status: 599,
+              contentType: null,
+              answer: `no answer: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`,
+            };
+          }
+        };
+        let { status, contentType, answer } = await send();
+        // A kept-alive connection the server had closed after an earlier answer: sent again on a new one; counted,
+        // and a finding only if it fails again.
+        if (status === 599 && answer.includes('UND_ERR_SOCKET')) {
+          resent++;
+          ({ status, contentType, answer } = await send());
         }
         byStatus[status] = (byStatus[status] ?? 0) + 1;
         const problem = judge(status, contentType, answer);
@@ -380,6 +398,17 @@ export async function fuzz(
     done += size;
     dealsRssMiB.push(rss());
     log(`${done} cases, ${findings.length} findings, deals RSS ${dealsRssMiB.at(-1)} MiB`);
+    progress({
+      date: new Date(started).toISOString(),
+      seed,
+      cases: done,
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+      byKind,
+      byStatus,
+      findings,
+      resentOnNewConnection: resent,
+      dealsRssMiB,
+    });
   }
   const db = new Client({ connectionString: stack.databases.deals.url });
   await db.connect();
@@ -405,6 +434,7 @@ export async function fuzz(
     byStatus,
     findings,
     refusedButStored,
+    resentOnNewConnection: resent,
     dealsRssMiB,
   };
 }
@@ -429,15 +459,17 @@ async function main(): Promise<void> {
   const log = (line: string) => console.error(`[fuzz] ${line}`);
   log('starting the stack');
   const stack = await startStack(process.env.BENCH_LOG_LEVEL ?? 'warn', { deals: FUZZ_DEALS_ENV });
+  mkdirSync(values.out, { recursive: true });
+  const file = join(values.out, `fuzz-${new Date().toISOString().slice(0, 10)}.json`);
+  // Written after each tenth of the cases too, so that a run stopped early leaves what it found.
+  const write = (report: unknown) => writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   let report: FuzzReport;
   try {
-    report = await fuzz(stack, cases, seed, log);
+    report = await fuzz(stack, cases, seed, log, (partial) => write({ ...partial, finished: false }));
   } finally {
     await stack.stop();
   }
-  mkdirSync(values.out, { recursive: true });
-  const file = join(values.out, `fuzz-${report.date.slice(0, 10)}.json`);
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  write(report);
   console.log(
     `${report.cases} cases in ${report.seconds} s (seed ${report.seed}): ${report.findings.length} findings, ` +
       `${report.refusedButStored} refused webhooks stored; statuses ${JSON.stringify(report.byStatus)}; ` +
