@@ -59,7 +59,7 @@ describe('rate limits', () => {
     for (let i = 0; i < 4; i++) expect((await admin(sut.baseUrl, '/v1/deals')).status).toBe(200);
     const refused = await admin(sut.baseUrl, '/v1/catalog', { authorization: null });
     expect(refused.status).toBe(429);
-    expect((await refused.json())).toMatchObject({ code: 'DEALS.RATE_LIMITED' });
+    expect(await refused.json()).toMatchObject({ code: 'DEALS.RATE_LIMITED' });
     for (let i = 0; i < 10; i++) {
       expect((await fetch(`${sut.baseUrl}/health/live`)).status).toBe(200);
       expect((await fetch(`${sut.baseUrl}/metrics`)).status).toBe(200);
