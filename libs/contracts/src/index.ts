@@ -1,4 +1,3 @@
-export * from './clock';
 export * from './topics';
 export * from './event-schemas';
 export * from './shared/money';

@@ -9,9 +9,9 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { CLOCK, type Clock, systemClock } from '@o2c/contracts';
 import { type Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { CLOCK, type Clock, systemClock } from '@o2c/clock';
 import { type EventSchemas } from './cloudevents/event-schemas';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DEAD_LETTERS_ADMIN_GUARD } from './dead-letters/dead-letters.guard';

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { type Clock } from '@o2c/clock';
 import { ensureMetrics, loggerParams } from '@o2c/observability';
 import {
   ensureDatabase,
@@ -19,7 +20,7 @@ import {
   KafkaHealthIndicator,
 } from './health/health.controller';
 import { HttpMetricsMiddleware, MetricsController } from './metrics/metrics.controller';
-import { type Clock, eventSchemas } from '@o2c/contracts';
+import { eventSchemas } from '@o2c/contracts';
 import {
   type EventSchemas,
   KafkaModule,

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CLOCK, systemClock } from '@o2c/contracts';
+import { CLOCK, systemClock } from '@o2c/clock';
 import { CONSOLE_ENV, type ConsoleEnv } from './config/env.schema';
 import { HealthHttpController } from './gateway/health.http.controller';
 import { ProxyHttpController } from './gateway/proxy.http.controller';

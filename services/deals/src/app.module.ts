@@ -7,6 +7,7 @@ import { DealsModule } from './modules/deals/deals.module';
 import { CreateDealsAndCatalog1764100000000 } from './modules/deals/infra/1764100000000-create-deals-and-catalog';
 import { AddDealHistoryAndCatalogTimes1764110000000 } from './modules/deals/infra/1764110000000-add-deal-history-and-catalog-times';
 import { AddAcceptedDealEvent1764120000000 } from './modules/deals/infra/1764120000000-add-accepted-deal-event';
+import { DropDealReply1765400000000 } from './modules/deals/infra/1765400000000-drop-deal-reply';
 
 @Module({})
 export class DealsAppModule {
@@ -23,6 +24,7 @@ export class DealsAppModule {
             CreateDealsAndCatalog1764100000000,
             AddDealHistoryAndCatalogTimes1764110000000,
             AddAcceptedDealEvent1764120000000,
+            DropDealReply1765400000000,
           ],
         }),
         DealsModule,

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { type Clock } from '@o2c/contracts';
+import { type Clock } from '@o2c/clock';
 import { messagingMigrations } from '@o2c/messaging';
 import {
   RunFailuresModule,

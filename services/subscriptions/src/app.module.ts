@@ -12,6 +12,7 @@ import { CreateContracts1764200000000 } from './modules/contracts/infra/17642000
 import { AddVersionChange1764300000000 } from './modules/contracts/infra/1764300000000-add-version-change';
 import { RENEWAL_RUN } from './modules/contracts/usecases/renew-contracts/renew-contracts.handler';
 import { KeepAppliedDeals1765000000000 } from './modules/contracts/infra/1765000000000-keep-applied-deals';
+import { DropUnreadContractState1765400000000 } from './modules/contracts/infra/1765400000000-drop-unread-contract-state';
 
 @Module({})
 export class SubscriptionsAppModule {
@@ -29,6 +30,7 @@ export class SubscriptionsAppModule {
             AddVersionChange1764300000000,
             KeepAppliedDeals1765000000000,
             ...runFailureMigrations,
+            DropUnreadContractState1765400000000,
           ],
         }),
         RunFailuresModule.forRoot({ runs: [RENEWAL_RUN] }),

@@ -1,7 +1,8 @@
 import { type ArgumentsHost, Catch, type RpcExceptionFilter } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { type Clock, deadLetterTopic, TopicOfEventType, type EventType } from '@o2c/contracts';
+import { type Clock } from '@o2c/clock';
+import { deadLetterTopic, TopicOfEventType, type EventType } from '@o2c/contracts';
 import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { lastValueFrom, throwError, type Observable } from 'rxjs';
 import { type DataSource, type EntityManager } from 'typeorm';

@@ -1,5 +1,6 @@
 import { context, isSpanContextValid, propagation, SpanKind, trace } from '@opentelemetry/api';
-import { type Clock, TopicOfEventType, type EventType } from '@o2c/contracts';
+import { type Clock } from '@o2c/clock';
+import { TopicOfEventType, type EventType } from '@o2c/contracts';
 import { type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { validateEventData, type EventSchemas } from '../cloudevents/event-schemas';

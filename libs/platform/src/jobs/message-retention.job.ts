@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '@o2c/clock';
 import { CalendarDate } from '@o2c/billing';
-import { CLOCK, type Clock } from '@o2c/contracts';
 import { MessageRetention } from '@o2c/messaging';
 import { type ServiceEnv } from '../config/service-env';
 import { SERVICE_ENV } from '../service-env.token';

@@ -1,7 +1,7 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Clock } from '@o2c/clock';
 import { CalendarDate } from '@o2c/billing';
-import { type Clock } from '@o2c/contracts';
 import { o2cCounter, o2cGauge } from '@o2c/observability';
 
 const tracer = trace.getTracer('@o2c/platform');

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, type Clock } from '@o2c/contracts';
+import { CLOCK, type Clock } from '@o2c/clock';
 import { describeError } from '@o2c/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CLOCK, type Clock } from '@o2c/contracts';
+import { CLOCK, type Clock } from '@o2c/clock';
 import { OperatorCredential } from '../gateway/operator-credential';
 import {
   SERVICES,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { CLOCK, type Clock } from '@o2c/contracts';
+import { CLOCK, type Clock } from '@o2c/clock';
 import { SERVICES, type ServiceName, Upstreams } from '../gateway/upstreams';
 import {
   buildTimeline,

@@ -267,3 +267,14 @@ describe('POST /v1/webhooks/deals', () => {
     expect(await stored(original.deal.id)).toEqual({ deals: 2, events: 1 });
   });
 });
+
+describe('the deal table', () => {
+  it('keeps no reply: a repeat is answered from the deal as it stands (the unread columns are dropped by a migration)', async () => {
+    const { rows } = await db.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns
+        WHERE table_name = 'deal' AND column_name IN ('reply', 'reply_status', 'status', 'reasons')
+        ORDER BY 1`,
+    );
+    expect(rows.map((row) => row.column_name)).toEqual(['reasons', 'status']);
+  });
+});

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { type Clock } from '@o2c/contracts';
+import { type Clock } from '@o2c/clock';
 import { expectAdminOnly, type RunningService, waitForValue } from '@o2c/testing';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';

@@ -151,3 +151,14 @@ describe('a closed deal becomes a contract', () => {
     ).toEqual({ n: 0 });
   });
 });
+
+describe('the contract tables', () => {
+  it('store the state once, in the versions’ event data (the unread copies are dropped by a migration)', async () => {
+    const { rows } = await db.query<{ column: string }>(
+      `SELECT table_name || '.' || column_name AS column FROM information_schema.columns
+        WHERE table_name IN ('contract', 'contract_version') AND column_name IN ('state', 'current_version', 'event_data')
+        ORDER BY 1`,
+    );
+    expect(rows.map((row) => row.column)).toEqual(['contract_version.event_data']);
+  });
+});

@@ -1,7 +1,7 @@
 import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { CLOCK } from '@o2c/contracts';
+import { CLOCK } from '@o2c/clock';
 import { ProblemDetailsFilter, validationPipe } from '@o2c/platform';
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { systemClock } from '@o2c/contracts';
+import { systemClock } from '@o2c/clock';
 import { SERVICE_ENV } from '@o2c/platform';
 import {
   PROVISIONING_SETTINGS,

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
+import { type Clock } from '@o2c/clock';
 import {
   type CatalogEntrySnapshotV1,
-  type Clock,
   type ContractChargeV1,
   EventTypes,
   type SubscriptionEventData,

@@ -6,9 +6,9 @@ import {
   ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
-import { CLOCK, type Clock } from '@o2c/contracts';
 import { type Request } from 'express';
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { CLOCK, type Clock } from '@o2c/clock';
 import { CRM_ENV, type CrmEnv } from '../config/crm-env.schema';
 import { CrmErrorCode } from '../crm.errors';
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { CatalogEntrySnapshotV1, CLOCK, type Clock } from '@o2c/contracts';
+import { CLOCK, type Clock } from '@o2c/clock';
+import { CatalogEntrySnapshotV1 } from '@o2c/contracts';
 import { SERVICE_ENV } from '@o2c/platform';
 import { instanceToPlain, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';

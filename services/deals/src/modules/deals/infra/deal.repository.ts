@@ -88,13 +88,6 @@ function toRecord(row: DealRow): DealRecord {
   };
 }
 
-/** The webhook's reply for a deal as it stands, kept with it (deal-webhook.md). */
-function replyOf(dealId: string, decision: DealDecision): [number, object] {
-  return decision.status === 'rejected'
-    ? [422, { dealId, status: decision.status, reasons: decision.problems }]
-    : [202, { dealId, status: decision.status, contractId: decision.contractId }];
-}
-
 /** Deals as received, with their status and every attempt at them; SQL lives here only. */
 @Injectable()
 export class DealRepository {
@@ -174,10 +167,9 @@ export class DealRepository {
     decision: DealDecision,
     at: Date,
   ): Promise<boolean> {
-    const [replyStatus, reply] = replyOf(deal.id, decision);
     const inserted = await manager.query<{ id: string }[]>(
-      `INSERT INTO deal (id, deal_id, revision, kind, status, account_id, contract_id, amends, body, reasons, reply_status, reply, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+      `INSERT INTO deal (id, deal_id, revision, kind, status, account_id, contract_id, amends, body, reasons, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (deal_id, revision) DO NOTHING RETURNING id`,
       [
         uuidv7(),
@@ -190,8 +182,6 @@ export class DealRepository {
         deal.amends ?? null,
         JSON.stringify(plain),
         JSON.stringify(decision.problems),
-        replyStatus,
-        JSON.stringify(reply),
         at.toISOString(),
       ],
     );
@@ -199,18 +189,12 @@ export class DealRepository {
   }
 
   async update(manager: EntityManager, record: DealRecord, decision: DealDecision): Promise<void> {
-    const [replyStatus, reply] = replyOf(record.dealId, decision);
-    await manager.query(
-      `UPDATE deal SET status = $2, contract_id = $3, reasons = $4, reply_status = $5, reply = $6 WHERE id = $1`,
-      [
-        record.id,
-        decision.status,
-        decision.contractId,
-        JSON.stringify(decision.problems),
-        replyStatus,
-        JSON.stringify(reply),
-      ],
-    );
+    await manager.query(`UPDATE deal SET status = $2, contract_id = $3, reasons = $4 WHERE id = $1`, [
+      record.id,
+      decision.status,
+      decision.contractId,
+      JSON.stringify(decision.problems),
+    ]);
   }
 
   async recordAttempt(

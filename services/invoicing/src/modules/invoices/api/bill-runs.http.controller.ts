@@ -11,8 +11,8 @@ import {
   Res,
   UseFilters,
 } from '@nestjs/common';
+import { CLOCK, type Clock } from '@o2c/clock';
 import { CalendarDate } from '@o2c/billing';
-import { CLOCK, type Clock } from '@o2c/contracts';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, ProblemResponses, RequiresScope } from '@o2c/platform';
 import { type Response } from 'express';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type CreditNoteIssuedV1, type InvoiceIssuedV1 } from '@o2c/contracts';
 import { DataSource } from 'typeorm';
 
 export type DocumentKind = 'invoice' | 'credit_note';
@@ -64,6 +65,18 @@ export class DocumentRepository {
       [documentId, kind],
     );
     return row && viewOf(row);
+  }
+
+  /** The document as issued (its event's data), without its status or balance. */
+  async issued(
+    kind: DocumentKind,
+    documentId: string,
+  ): Promise<InvoiceIssuedV1 | CreditNoteIssuedV1 | undefined> {
+    const [row] = await this.dataSource.query<{ data: InvoiceIssuedV1 | CreditNoteIssuedV1 }[]>(
+      `SELECT data FROM document WHERE document_id = $1 AND kind = $2`,
+      [documentId, kind],
+    );
+    return row?.data;
   }
 
   /** Up to `limit` documents of a kind, newest first. */

@@ -72,37 +72,27 @@ export class ContractRepository {
     },
   ): Promise<void> {
     const state: ContractStateV1 = entry.data;
-    const head = [
-      state.contractId,
-      state.accountId,
-      state.version,
-      JSON.stringify(state),
-      state.status,
-      state.term.endDate,
-      state.term.autoRenew,
-    ];
+    // The head keeps what the renewal run selects by; the state itself is the latest version's event data.
+    const head = [state.contractId, state.accountId, state.status, state.term.endDate, state.term.autoRenew];
     if (state.version === 1) {
       await manager.query(
-        `INSERT INTO contract (contract_id, account_id, current_version, state, status, term_end, auto_renew)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        `INSERT INTO contract (contract_id, account_id, status, term_end, auto_renew) VALUES ($1, $2, $3, $4, $5)`,
         head,
       );
     } else {
       await manager.query(
-        `UPDATE contract SET account_id = $2, current_version = $3, state = $4, status = $5, term_end = $6, auto_renew = $7
-          WHERE contract_id = $1`,
+        `UPDATE contract SET account_id = $2, status = $3, term_end = $4, auto_renew = $5 WHERE contract_id = $1`,
         head,
       );
     }
     await manager.query(
-      `INSERT INTO contract_version (contract_id, version, deal_id, revision, state, event_type, event_data, created_at, deal)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `INSERT INTO contract_version (contract_id, version, deal_id, revision, event_type, event_data, created_at, deal)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         state.contractId,
         state.version,
         entry.dealId ?? null,
         entry.revision ?? null,
-        JSON.stringify(state),
         entry.eventType,
         JSON.stringify(entry.data),
         entry.at.toISOString(),

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '@o2c/clock';
 import { type CalendarDate, type ContractVersion, renewAutomatically } from '@o2c/billing';
 import {
   type CatalogEntrySnapshotV1,
   type ChargeIdentity,
-  CLOCK,
   contractEventOf,
-  type Clock,
   type ContractChangeSourceV1,
   type ContractStateV1,
   type DealAccountV1,
@@ -14,7 +13,6 @@ import {
 import { Outbox } from '@o2c/messaging';
 import { type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-
 import { ContractRepository } from '../infra/contract.repository';
 
 /**

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '@o2c/clock';
 import { BillingError, CalendarDate } from '@o2c/billing';
-import { CLOCK, type Clock } from '@o2c/contracts';
 import { type EntityManager } from 'typeorm';
 import { billabilityProblems } from '../../domain/billability';
 import { type AcceptedChange, previewSchedule, type SchedulePreview } from '../../domain/billing-preview';

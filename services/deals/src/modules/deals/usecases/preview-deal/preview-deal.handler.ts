@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '@o2c/clock';
 import { applyTax, taxTreatment } from '@o2c/billing';
-import { CLOCK, type Clock } from '@o2c/contracts';
 import { SERVICE_ENV } from '@o2c/platform';
 import { type DealsEnv } from '../../../../config/env.schema';
 import { DealRepository } from '../../infra/deal.repository';

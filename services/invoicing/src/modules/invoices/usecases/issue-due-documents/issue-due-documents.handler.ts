@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '@o2c/clock';
 import {
   addDays,
   applyTax,
@@ -12,8 +13,6 @@ import {
 } from '@o2c/billing';
 import {
   type BuyerV1,
-  CLOCK,
-  type Clock,
   contractHistoryOf,
   type CreditNoteIssuedV1,
   EventTypes,

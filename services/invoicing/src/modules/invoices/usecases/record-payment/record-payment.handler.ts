@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, type Clock, EventTypes } from '@o2c/contracts';
+import { CLOCK, type Clock } from '@o2c/clock';
+import { EventTypes } from '@o2c/contracts';
 import { Outbox } from '@o2c/messaging';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';

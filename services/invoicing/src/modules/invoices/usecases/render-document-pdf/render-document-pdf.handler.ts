@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type CreditNoteIssuedV1, type InvoiceIssuedV1 } from '@o2c/contracts';
-import { DataSource } from 'typeorm';
 import { InvoicingError, InvoicingErrorCode } from '../../domain/invoicing.errors';
+import { DocumentRepository } from '../../infra/document.repository';
 import { renderDocumentPdf } from '../../infra/document-pdf.mapper';
 
 export interface RenderedPdf {
@@ -12,14 +12,11 @@ export interface RenderedPdf {
 /** The PDF of an issued invoice or credit note, made from the document as issued (which never changes). */
 @Injectable()
 export class RenderDocumentPdfHandler {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly documents: DocumentRepository) {}
 
   async execute(kind: 'invoice' | 'credit_note', documentId: string): Promise<RenderedPdf> {
-    const [row] = await this.dataSource.query<{ data: InvoiceIssuedV1 | CreditNoteIssuedV1 }[]>(
-      `SELECT data FROM document WHERE document_id = $1 AND kind = $2`,
-      [documentId, kind],
-    );
-    if (!row) {
+    const data = await this.documents.issued(kind, documentId);
+    if (!data) {
       throw kind === 'invoice'
         ? new InvoicingError(InvoicingErrorCode.InvoiceNotFound, `Invoice ${documentId} does not exist`)
         : new InvoicingError(
@@ -29,8 +26,8 @@ export class RenderDocumentPdfHandler {
     }
     const pdf =
       kind === 'invoice'
-        ? await renderDocumentPdf({ kind, data: row.data as InvoiceIssuedV1 })
-        : await renderDocumentPdf({ kind, data: row.data as CreditNoteIssuedV1 });
-    return { number: row.data.number, pdf };
+        ? await renderDocumentPdf({ kind, data: data as InvoiceIssuedV1 })
+        : await renderDocumentPdf({ kind, data: data as CreditNoteIssuedV1 });
+    return { number: data.number, pdf };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '@o2c/clock';
 import { CalendarDate } from '@o2c/billing';
-import { CLOCK, type Clock } from '@o2c/contracts';
 import { PeriodicJob, SERVICE_ENV } from '@o2c/platform';
 import { type InvoicingEnv } from '../../../../config/env.schema';
 import { RunBillRunHandler } from './run-bill-run.handler';

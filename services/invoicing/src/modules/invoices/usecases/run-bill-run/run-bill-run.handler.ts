@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, type Clock } from '@o2c/clock';
 import { type CalendarDate } from '@o2c/billing';
-import { CLOCK, type Clock } from '@o2c/contracts';
 import { o2cCounter } from '@o2c/observability';
 import { type ItemOutcome, RunFailures, type RunItem, SERVICE_ENV } from '@o2c/platform';
 import { DataSource } from 'typeorm';

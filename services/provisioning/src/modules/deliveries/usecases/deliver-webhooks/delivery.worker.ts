@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { type Clock } from '@o2c/contracts';
+import { type Clock } from '@o2c/clock';
 import { contextOf, o2cCounter } from '@o2c/observability';
 import { DataSource } from 'typeorm';
 import { PROVISIONING_SETTINGS, type ProvisioningSettings } from '../../../../config/provisioning-settings';

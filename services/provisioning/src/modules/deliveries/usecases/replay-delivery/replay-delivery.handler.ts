@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Clock } from '@o2c/contracts';
 import { DataSource } from 'typeorm';
+import { type Clock } from '@o2c/clock';
 import { ProvisioningError, ProvisioningErrorCode } from '../../../../errors/provisioning.errors';
 import { DeliveryRepository, type DeliveryView } from '../../infra/delivery.repository';
 import { WALL_CLOCK } from '../../wall-clock';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, type Clock, EventTypes, type LicenseRevokedV1, type LicenseStateV1 } from '@o2c/contracts';
+import { CLOCK, type Clock } from '@o2c/clock';
+import { EventTypes, type LicenseRevokedV1, type LicenseStateV1 } from '@o2c/contracts';
 import { Outbox } from '@o2c/messaging';
 import { type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '@o2c/clock';
 import { CalendarDate } from '@o2c/billing';
 import {
-  CLOCK,
-  type Clock,
   type SubscriptionEventData,
   type SubscriptionEventType,
   versionArrival,

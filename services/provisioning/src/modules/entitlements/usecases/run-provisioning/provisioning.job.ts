@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, type Clock } from '@o2c/contracts';
+import { CLOCK, type Clock } from '@o2c/clock';
 import { PeriodicJob, SERVICE_ENV } from '@o2c/platform';
 import { type ProvisioningEnv } from '../../../../config/env.schema';
 import { RunProvisioningHandler } from './run-provisioning.handler';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '@o2c/clock';
 import { CalendarDate } from '@o2c/billing';
-import { CLOCK, type Clock } from '@o2c/contracts';
 import { PeriodicJob, SERVICE_ENV } from '@o2c/platform';
 import { type SubscriptionsEnv } from '../../../../config/env.schema';
 import { RenewContractsHandler } from './renew-contracts.handler';
