@@ -32,6 +32,16 @@ install() {
   export PATH="$O2C_ROOT/node_modules/.bin:$PATH"
 }
 
+# The infrastructure for one run (test, bench, fuzz): what DATABASE_URL and KAFKA_BROKERS give, or what a
+# running `infra up` started, or started now and stopped when the run ends.
+infra_for_run() {
+  local started=yes
+  [ -f "$O2C_STATE/infra.env" ] && started=no
+  [ -n "${DATABASE_URL:-}" ] && [ -n "${KAFKA_BROKERS:-}" ] && started=no
+  [ "$started" = yes ] && trap 'bash deploy/local/infra.sh down || true' EXIT
+  infra_up
+}
+
 infra_up() {
   local out
   out=$(bash deploy/local/infra.sh up)
@@ -150,10 +160,7 @@ case "${1:-}" in
     ;;
   test)
     install
-    started_infra=$([ -f "$O2C_STATE/infra.env" ] && echo no || echo yes)
-    [ -n "${DATABASE_URL:-}" ] && [ -n "${KAFKA_BROKERS:-}" ] && started_infra=no
-    [ "$started_infra" = yes ] && trap 'bash deploy/local/infra.sh down || true' EXIT
-    infra_up
+    infra_for_run
     rm -rf "$O2C_ROOT/.o2c/test-results"
     say "format, lint and types"
     prettier --check . --log-level warn
@@ -167,27 +174,14 @@ case "${1:-}" in
     node tools/test-summary.js "$O2C_ROOT/.o2c/test-results" || failed=1
     exit $failed
     ;;
-  bench)
+  bench | fuzz)
+    script=$([ "$1" = bench ] && echo main || echo fuzz)
     shift
     install
-    started_infra=$([ -f "$O2C_STATE/infra.env" ] && echo no || echo yes)
-    [ -n "${DATABASE_URL:-}" ] && [ -n "${KAFKA_BROKERS:-}" ] && started_infra=no
-    [ "$started_infra" = yes ] && trap 'bash deploy/local/infra.sh down || true' EXIT
-    infra_up
+    infra_for_run
     say "building"
     nx run-many -t build --output-style=static >/dev/null
-    node --enable-source-maps bench/dist/main.js "$@"
-    ;;
-  fuzz)
-    shift
-    install
-    started_infra=$([ -f "$O2C_STATE/infra.env" ] && echo no || echo yes)
-    [ -n "${DATABASE_URL:-}" ] && [ -n "${KAFKA_BROKERS:-}" ] && started_infra=no
-    [ "$started_infra" = yes ] && trap 'bash deploy/local/infra.sh down || true' EXIT
-    infra_up
-    say "building"
-    nx run-many -t build --output-style=static >/dev/null
-    node --enable-source-maps bench/dist/fuzz.js "$@"
+    node --enable-source-maps "bench/dist/$script.js" "$@"
     ;;
   infra)
     bash deploy/local/infra.sh "${2:-status}"
