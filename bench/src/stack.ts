@@ -1,9 +1,10 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Topics } from '@o2c/contracts';
-import { dropDatabase, ensureDatabase, type DatabaseLocation } from '@o2c/persistence';
+import { databaseOnServer, dropDatabase, ensureDatabase, type DatabaseLocation } from '@o2c/persistence';
 import {
   createTestTopics,
+  freePort,
   newAdminToken,
   startServiceProcess,
   uniqueTestDatabase,
@@ -24,17 +25,33 @@ export interface BenchStack {
   readonly secret: string;
   readonly adminToken: string;
   readonly databases: Readonly<Record<ServiceName, DatabaseLocation>>;
+  /** The Kafka consumer group of each service (`KAFKA_CONSUMER_GROUP`). */
+  readonly groups: Readonly<Record<ServiceName, string>>;
   /** Every running process of each service (the first one serves HTTP for the scenarios). */
   readonly processes: ReadonlyMap<ServiceName, ServiceProcess[]>;
   first(service: ServiceName): ServiceProcess;
   /** Starts one more instance of `service` on the same database and consumer group. */
   scaleOut(service: ServiceName): Promise<ServiceProcess>;
+  /** Kills the first instance of `service` with SIGKILL (a crash: no shutdown of any kind). */
+  crash(service: ServiceName): Promise<void>;
+  /** What every process wrote, the crashed ones included, by service and instance (`deals-1`, `deals-2`…). */
+  outputs(): Record<string, string>;
+  /** Starts the first instance of `service` again, on the address it had, once it answers `/health/live`. */
+  restart(service: ServiceName): Promise<ServiceProcess>;
   stop(): Promise<void>;
+}
+
+/** Where the services reach PostgreSQL and Kafka, when not where the run itself does (through a proxy). */
+export interface ServiceRoutes {
+  /** A PostgreSQL server URL without a database (`postgres://user@host:port`). */
+  readonly databaseServer: string;
+  readonly kafkaBrokers: string;
 }
 
 export async function startStack(
   logLevel: string,
   extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {},
+  routes?: ServiceRoutes,
 ): Promise<BenchStack> {
   const topics = await createTestTopics('bench');
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
@@ -47,7 +64,10 @@ export async function startStack(
     DatabaseLocation
   >;
   for (const location of Object.values(databases)) await ensureDatabase(location);
-  const groups = Object.fromEntries(SERVICES.map((s) => [s, `bench-${s}-${randomUUID()}`]));
+  const groups = Object.fromEntries(SERVICES.map((s) => [s, `bench-${s}-${randomUUID()}`])) as Record<
+    ServiceName,
+    string
+  >;
   const own: Record<ServiceName, Record<string, string>> = {
     deals: { DEALS_WEBHOOK_SECRETS: secret },
     subscriptions: { RENEWAL_JOB_INTERVAL_MINUTES: '0' },
@@ -57,13 +77,26 @@ export async function startStack(
   // BENCH_PROFILE=<service>[,<service>…]: V8 CPU profiles of those services, written when they stop.
   const profiled = new Set((process.env.BENCH_PROFILE ?? '').split(',').filter(Boolean));
   const profileDir = process.env.BENCH_PROFILE_DIR ?? join(process.cwd(), '.o2c', 'profiles');
-  const start = (service: ServiceName) =>
+  const ports = {} as Record<ServiceName, string>;
+  for (const service of SERVICES) {
+    let port = String(await freePort());
+    while (Object.values(ports).includes(port)) port = String(await freePort());
+    ports[service] = port;
+  }
+  const start = (service: ServiceName, port?: string) =>
     startServiceProcess(
       service,
       {
+        ...(port ? { PORT: port } : {}),
+        ...(routes
+          ? {
+              DATABASE_URL: databaseOnServer(routes.databaseServer, databases[service].database).url,
+              KAFKA_BROKERS: routes.kafkaBrokers,
+            }
+          : {}),
         ...(profiled.has(service) ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
         KAFKA_TOPIC_NAMESPACE: topics.namespace,
-        KAFKA_CONSUMER_GROUP: groups[service]!,
+        KAFKA_CONSUMER_GROUP: groups[service],
         LOG_LEVEL: logLevel,
         ADMIN_TOKEN: adminToken,
         // The benchmark is one client sending as fast as it can: the rate limits would measure themselves.
@@ -75,8 +108,9 @@ export async function startStack(
       databases[service],
     );
   const processes = new Map<ServiceName, ServiceProcess[]>();
+  const crashed: ServiceProcess[] = [];
   try {
-    for (const service of SERVICES) processes.set(service, [await start(service)]);
+    for (const service of SERVICES) processes.set(service, [await start(service, ports[service])]);
     for (const service of SERVICES) await waitReady(processes.get(service)![0]!);
   } catch (error) {
     await Promise.all([...processes.values()].flat().map((p) => p.stop()));
@@ -87,12 +121,33 @@ export async function startStack(
     secret,
     adminToken,
     databases,
+    groups,
     processes,
     first: (service) => processes.get(service)![0]!,
     async scaleOut(service) {
       const process = await start(service);
       await waitReady(process);
       processes.get(service)!.push(process);
+      return process;
+    },
+    async crash(service) {
+      const process = processes.get(service)![0]!;
+      await process.kill('SIGKILL');
+      crashed.push(process);
+    },
+    outputs() {
+      const all = [...crashed, ...[...processes.values()].flat()];
+      const count: Record<string, number> = {};
+      return Object.fromEntries(
+        all.map((p) => {
+          count[p.service] = (count[p.service] ?? 0) + 1;
+          return [`${p.service}-${count[p.service]}`, p.output()];
+        }),
+      );
+    },
+    async restart(service) {
+      const process = await start(service, ports[service]);
+      processes.get(service)![0] = process;
       return process;
     },
     async stop() {

@@ -6,7 +6,9 @@
 #   kafka.sh topics  create the o2c topics (idempotent)
 # With KAFKA_BROKERS set, the broker is external: start/topics only check it and create the topics.
 # Env: KAFKA_VERSION, KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP_OPTS,
-#      KAFKA_START_TIMEOUT (s, 120), O2C_STATE, O2C_CACHE.
+#      KAFKA_START_TIMEOUT (s, 120), O2C_STATE, O2C_CACHE; KAFKA_PROXIED_PORT and KAFKA_PROXIED_ADVERTISED_PORT
+#      (both or neither): a second listener whose clients are told to reach the broker at the advertised port,
+#      where a proxy in front of it listens (the chaos run's faulty proxy).
 set -euo pipefail
 LOG_TAG=kafka
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -66,11 +68,11 @@ write_server_properties() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT${KAFKA_PROXIED_PORT:+,PROXIED://127.0.0.1:$KAFKA_PROXIED_PORT}
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT${KAFKA_PROXIED_PORT:+,PROXIED://127.0.0.1:$KAFKA_PROXIED_ADVERTISED_PORT}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,PROXIED:PLAINTEXT
 log.dirs=$DIR/data
 # single dev/test node: every internal topic has one replica
 num.partitions=$TOPIC_PARTITIONS

@@ -6,7 +6,7 @@
 #   postgres.sh status
 # Prints DATABASE_URL=postgres://user@host:port (no database: each service creates its own).
 # Env: DATABASE_URL, PGHOST, PGPORT, PGUSER, O2C_PG_PORT (private cluster port, 5432 if free
-#      else 55432), O2C_STATE.
+#      else 55432), O2C_PG_PRIVATE=1 (always the private cluster, never a server found running), O2C_STATE.
 set -euo pipefail
 LOG_TAG=postgres
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -66,7 +66,11 @@ start_private() {
 cmd_start() {
   ensure_state_dir
   local url
-  if [[ -n ${DATABASE_URL:-} ]]; then
+  if [[ -n ${O2C_PG_PRIVATE:-} ]]; then
+    [[ -n $PGBIN ]] || die "O2C_PG_PRIVATE needs Debian's postgresql package (initdb)"
+    private_running || start_private
+    url=$(private_url)
+  elif [[ -n ${DATABASE_URL:-} ]]; then
     url=$DATABASE_URL
     reachable "$(with_db "$url")" || die "DATABASE_URL=$url does not accept a login"
     log "using DATABASE_URL"

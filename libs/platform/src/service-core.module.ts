@@ -107,7 +107,11 @@ export class ServiceCoreModule implements NestModule {
               : { minInsyncReplicas: options.env.KAFKA_TOPIC_MIN_INSYNC_REPLICAS }),
           },
           ...(options.clock ? { clock: options.clock } : {}),
-          consumer: { batchSize: options.env.INBOX_BATCH_SIZE, ...options.consumer },
+          consumer: {
+            batchSize: options.env.INBOX_BATCH_SIZE,
+            sessionTimeoutMs: options.env.KAFKA_SESSION_TIMEOUT_MS,
+            ...options.consumer,
+          },
         }),
       ],
       controllers: [HealthController, AsyncApiController, MetricsController],

@@ -54,7 +54,8 @@ export async function startServiceProcess(
   sharedDatabase?: DatabaseLocation,
 ): Promise<ServiceProcess> {
   const database = sharedDatabase ?? uniqueTestDatabase(service);
-  const port = await freePort();
+  // A restarted process keeps its address when the caller gives `PORT` (a crash test that posts on throughout).
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const adminToken = env.ADMIN_TOKEN ?? newAdminToken();
   const child: ChildProcess = spawn(
     process.execPath,

@@ -41,6 +41,10 @@ export interface KafkaInboxServerOptions {
    * retries and dead letters, so that one bad message stays one failure. 50 by default.
    */
   readonly batchSize?: number;
+  /**
+   * How long the group waits for a silent member before giving its partitions to the others (after a crash, the
+   * stall of those partitions); heartbeats go at a third of it, at most every 3 s. 30 s by default.
+   */
   readonly sessionTimeoutMs?: number;
   /** Fault injection for tests: runs after the database commit and before the offset commit. */
   readonly afterCommit?: (event: EventRecord) => Promise<void>;
@@ -161,6 +165,11 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
     }
   }
 
+  private async startAgain(): Promise<void> {
+    await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect()]);
+    await this.startUntilConnected();
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     this.setJoined(false);
@@ -204,10 +213,11 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
     }
     this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
     this.consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout,
+      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 500,
       // kafkajs restarts a crashed consumer by default; not while we are closing it.
@@ -216,6 +226,16 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
     const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, () => this.setJoined(true));
     for (const left of [CRASH, STOP, DISCONNECT]) this.consumer.on(left, () => this.setJoined(false));
+    // kafkajs restarts a crashed consumer only after an error it deems retriable. After a broker restart, a
+    // commit can fail with "the coordinator is not aware of this member", which it does not: the consumer
+    // would stay stopped for good while the service runs on. It is started again here, as at boot.
+    this.consumer.on(CRASH, ({ payload }) => {
+      if (payload.restart || this.closing) return;
+      this.logger.error?.(
+        `${this.options.groupId}: the consumer stopped (${describeError(payload.error)}); starting it again`,
+      );
+      this.starting = this.startAgain();
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({

@@ -350,6 +350,31 @@ describe('transactional outbox and idempotent inbox, against the real Kafka and 
     expect(await count('SELECT count(*)::int AS n FROM dead_letter')).toBe(0);
   });
 
+  it('starts its consumer again when kafkajs gives up on it after a commit the coordinator refuses, and loses nothing', async () => {
+    // A consumer silent for longer than its session (here frozen between its database commit and its offset
+    // commit; in the chaos run, across a broker restart) is no longer a member: its offset commit fails with "the
+    // coordinator is not aware of this member", an error kafkajs does not retry, and kafkajs stops the consumer
+    // for good while the service runs on. It must be started again.
+    let frozen = false;
+    const app = await start({
+      afterCommit: async () => {
+        if (frozen) return;
+        frozen = true;
+        await new Promise((resolve) => setTimeout(resolve, 9_000)); // the session is 6 s
+      },
+    });
+    await connectDb();
+    await app.emit([{ account: 'acct-evicted', seq: 1 }]);
+    await waitFor(effects, (rows) => rows.length === 1);
+    expect(frozen).toBe(true);
+    await app.emit([{ account: 'acct-evicted', seq: 2 }]);
+    await waitFor(effects, (rows) => rows.length >= 2, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // The first, delivered again to the new member, is not applied twice.
+    expect((await effects()).map((r) => r.seq)).toEqual([1, 2]);
+    expect(app.server.isJoined).toBe(true);
+  });
+
   it('applies 1,000 events of 50 accounts in order, none lost and none twice, while one of two consumers stops half-way', async () => {
     const a = await start();
     const b = await start();

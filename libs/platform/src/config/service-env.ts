@@ -220,6 +220,16 @@ export abstract class ServiceEnv {
   @Max(500)
   INBOX_BATCH_SIZE: number = 50;
 
+  /**
+   * Milliseconds without a heartbeat after which Kafka gives a consumer's partitions to the rest of its group:
+   * after a crash, how long those partitions wait. Heartbeats go at a third of it (at most every 3 s).
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(6_000)
+  @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS: number = 6_000;
+
   /** Seconds a graceful shutdown may take before the process exits anyway. */
   @IsOptional()
   @IsInt()
