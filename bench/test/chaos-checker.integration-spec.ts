@@ -257,10 +257,18 @@ describe('the chaos checker', () => {
       `SELECT count(*) AS n FROM document WHERE document_key LIKE 'correction:%'`,
     );
     expect(Number(corrections[0]!.n)).toBeGreaterThan(0);
+    // The backdated amendment restated the one accepted before it: A has a version outside its current history.
+    const versionsOfA = await query<{ n: string }>(
+      'subscriptions',
+      `SELECT count(*) AS n FROM contract_version v JOIN contract_version w USING (contract_id) WHERE w.deal_id = $1`,
+      [deals.a.id],
+    );
+    expect(Number(versionsOfA[0]!.n)).toBe(4);
 
     check = await checkChaos(targets, { deals: sent, plantedDeadLetters: planted, asOf });
     const nothing = Object.fromEntries(Object.keys(findings(check)).map((name) => [name, []]));
-    if (!check.ok || process.env.CHAOS_CHECK_PRINT) process.stderr.write(`${JSON.stringify(summarize(check), null, 2)}\n`);
+    if (!check.ok || process.env.CHAOS_CHECK_PRINT)
+      process.stderr.write(`${JSON.stringify(summarize(check), null, 2)}\n`);
     expect(findings(check)).toEqual(nothing);
     expect(check.deadLetters).toEqual({ planted: 1, found: 1, unplanned: [], plantedMissing: [] });
     expect(Object.values(check.outboxUndrained)).toEqual([0, 0, 0, 0]);
@@ -311,19 +319,29 @@ describe('the chaos checker', () => {
               created_at, deal FROM contract_version WHERE contract_id = $1`,
       [e, copy],
     );
-    // 3. An event of provisioning stays in its outbox.
+    // 3. A correction of A bills one cent more than it says.
+    const [tampered] = await query<{ key: string; charge: string }>(
+      'invoicing',
+      `UPDATE document SET data = jsonb_set(data, '{lines,0,amount,amountMinor}',
+              to_jsonb(((data->'lines'->0->'amount'->>'amountMinor')::bigint + 1)::text))
+        WHERE document_id = (SELECT document_id FROM document WHERE contract_id = $1
+                               AND document_key LIKE 'correction:%' ORDER BY document_id LIMIT 1)
+        RETURNING corrects->0->>'documentKey' AS key, corrects->0->>'chargeId' AS charge`,
+      [a],
+    );
+    // 4. An event of provisioning stays in its outbox.
     await query(
       'provisioning',
       `INSERT INTO outbox (id, topic, key, type, source, time, data) VALUES ($1, 'x', 'k', 't', 's', now(), '{}')`,
       [randomUUID()],
     );
-    // 4. A's licence is gone.
+    // 5. A's licence is gone.
     const [licence] = await query<{ licence_id: string }>(
       'provisioning',
       `DELETE FROM licence WHERE contract_id = $1 RETURNING licence_id`,
       [a],
     );
-    // 5. A dead letter nobody planted, and a planted one that never came.
+    // 6. A dead letter nobody planted, and a planted one that never came.
     const never = `planted-${randomUUID()}`;
 
     const broken = await checkChaos(targets, {
@@ -331,15 +349,26 @@ describe('the chaos checker', () => {
       plantedDeadLetters: [...planted, { topic: Topics.invoices, eventId: never }],
       asOf,
     });
-    const [series, n] = [gone!.number.slice(0, 8), Number(gone!.number.slice(9))];
+    const [, series, n] = /^([A-Z]+-\d{4})-(\d+)$/
+      .exec(gone!.number)!
+      .map((part, i) => (i === 2 ? Number(part) : part));
     expect(broken.documents.lost).toEqual([`${b} ${gone!.document_key}`]);
     expect(broken.documents.duplicated).toEqual([]);
     expect(broken.documents.unexpected).toEqual([`topic: ${gone!.number}`]);
     expect(broken.numbers.lost).toEqual([`${series}-${n}`]);
     expect(broken.numbers.gaps).toEqual([`${series} ${n}`]);
-    expect(broken.scheduleMismatches).toEqual([
-      expect.stringMatching(new RegExp(`^${b} line L1: billed net `)),
-    ]);
+    // B's vanished invoice billed nothing of what its key owes; A's tampered correction one cent too much.
+    expect(broken.scheduleMismatches).toHaveLength(2);
+    expect(broken.scheduleMismatches).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(`^${b} line L1 ${gone!.document_key}: billed net 0, schedule net [1-9]`),
+        ),
+        expect.stringMatching(
+          new RegExp(`^${a} line ${tampered!.charge} ${tampered!.key}: billed net -?\\d+, `),
+        ),
+      ]),
+    );
     expect(broken.contracts.duplicated).toEqual([`${deals.e!.id}#1 in ${e}, ${copy}`]);
     expect(broken.contracts.lost.sort()).toEqual(
       [`invoicing: ${copy} v1`, `provisioning: ${copy} v1`, `topic: ${copy} v1`].sort(),

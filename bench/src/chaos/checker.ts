@@ -267,17 +267,20 @@ function parseExact(text: string): Fraction {
 interface Net {
   rounded: bigint;
   exact: Fraction;
+  /** Lines of the document itself (not of corrections). */
+  lines: number;
 }
-function addNet(map: Map<string, Net>, key: string, rounded: bigint, exact: Fraction): void {
-  const was = map.get(key) ?? { rounded: 0n, exact: Fraction.ZERO };
-  map.set(key, { rounded: was.rounded + rounded, exact: was.exact.add(exact) });
+function addNet(map: Map<string, Net>, key: string, rounded: bigint, exact: Fraction, lines: number): void {
+  const was = map.get(key) ?? { rounded: 0n, exact: Fraction.ZERO, lines: 0 };
+  map.set(key, { rounded: was.rounded + rounded, exact: was.exact.add(exact), lines: was.lines + lines });
 }
 
 /**
  * One contract's documents against its schedule: which scheduled documents due on `asOf` are missing, which
- * issued ones the schedule does not call for, and per deal line the net billed (invoices − credit notes, before
- * tax) against the schedule's net over the same documents. A net that differs in rounded minor units is a
- * mismatch unless the exact amounts agree (a period the engine now cuts into pieces: billing rules §5).
+ * issued ones the schedule does not call for, and, per document key and deal line, the net billed (invoices −
+ * credit notes, before tax, corrections counted on the key they correct) against what the schedule bills for that
+ * key: the exact amounts must agree, and the rounded ones too, unless the key was never corrected and the engine
+ * now cuts its line into other pieces (the same exact sum, other roundings: billing rules §5, left alone).
  */
 export function compareDocuments(
   contractId: string,
@@ -301,18 +304,24 @@ export function compareDocuments(
     .filter((key) => !scheduledKeys.has(key) && !key.startsWith('correction:') && !correctedKeys.has(key))
     .map(id);
 
+  // Per document key and deal line: what the issued documents (corrections counted on the key they correct) bill,
+  // against what the schedule's document of that key bills.
   const billed = new Map<string, Net>();
+  const corrected = new Set<string>();
   for (const d of issued) {
     const sign = d.kind === 'invoice' ? 1n : -1n;
     d.lines.forEach((line, i) => {
       const correction = d.corrects?.[i];
+      const at = `${correction?.documentKey ?? d.key}|${correction?.chargeId ?? line.dealLineId}`;
+      if (correction) corrected.add(at);
       addNet(
         billed,
-        line.dealLineId,
+        at,
         sign * line.amountMinor,
         correction
           ? parseExact(correction.exactMinor)
           : parseExact(line.exactMinor).mul(Fraction.fromInteger(sign)),
+        correction ? 0 : 1,
       );
     });
   }
@@ -324,18 +333,26 @@ export function compareDocuments(
     for (const line of d.lines) {
       addNet(
         owed,
-        line.chargeId,
+        `${d.key}|${line.chargeId}`,
         sign * line.amountMinor,
         line.explanation.exactAmount.mul(scale).mul(Fraction.fromInteger(sign)),
+        1,
       );
     }
   }
   const mismatches: string[] = [];
-  for (const line of [...new Set([...billed.keys(), ...owed.keys()])].sort()) {
-    const was = billed.get(line) ?? { rounded: 0n, exact: Fraction.ZERO };
-    const is = owed.get(line) ?? { rounded: 0n, exact: Fraction.ZERO };
-    if (was.rounded !== is.rounded && !was.exact.equals(is.exact)) {
-      mismatches.push(`${contractId} line ${line}: billed net ${was.rounded}, schedule net ${is.rounded}`);
+  for (const at of [...new Set([...billed.keys(), ...owed.keys()])].sort()) {
+    const was = billed.get(at) ?? { rounded: 0n, exact: Fraction.ZERO, lines: 0 };
+    const is = owed.get(at) ?? { rounded: 0n, exact: Fraction.ZERO, lines: 0 };
+    // The exact amounts always agree once corrections are issued. The rounded ones may differ only where the engine
+    // now cuts an uncorrected document's line into other pieces (same exact sum, other roundings: billing rules §5).
+    const recut = !corrected.has(at) && was.lines !== is.lines;
+    if (!was.exact.equals(is.exact) || (was.rounded !== is.rounded && !recut)) {
+      const [key, line] = at.split('|');
+      mismatches.push(
+        `${contractId} line ${line} ${key}: billed net ${was.rounded}, schedule net ${is.rounded}` +
+          (was.exact.equals(is.exact) ? '' : ` (exact ${was.exact.toString()} vs ${is.exact.toString()})`),
+      );
     }
   }
   return { expected, lost, duplicated, unexpected, mismatches };
