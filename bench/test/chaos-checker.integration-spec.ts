@@ -400,5 +400,13 @@ describe('the chaos checker', () => {
     });
     expect(withGhost.contracts.lost).toContain('ghost#1');
     expect(withGhost.contracts.unexpected).toEqual([`${deals.c!.id}#1 (never accepted)`]);
+    // A deal the driver got no decision for may have made its version: neither lost nor unexpected.
+    const withUnanswered = await checkChaos(targets, {
+      deals: sent.map((s) => (s.dealId === deals.c!.id ? { ...s, status: 0 } : s)),
+      plantedDeadLetters: planted,
+      asOf,
+    });
+    expect(withUnanswered.contracts.unexpected).toEqual([]);
+    expect(withUnanswered.contracts.uncertain).toEqual([`${deals.c!.id}#1`]);
   }, 120_000);
 });

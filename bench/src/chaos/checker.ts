@@ -38,7 +38,10 @@ export interface SentDeal {
   revision: number;
   kind: 'new' | 'amendment' | 'renewal' | 'cancellation';
   accountId: string;
-  /** Final HTTP status: 202 accepted (or held), 200 same deal again, 422 rejected, 400… */
+  /**
+   * Final HTTP status: 202 accepted (or held), 200 same deal again, 422 rejected, 400…; a deal the driver gave up
+   * on (5xx, or 0 for no answer) may or may not have made a version: it is neither lost nor unexpected.
+   */
   status: number;
   contractId?: string;
   /** The 202 said `held` (an amendment waiting for the deal it amends). Optional: the deals database is read too. */
@@ -65,6 +68,11 @@ export interface ChaosCheck {
   contracts: Tally & {
     /** Accepted deals that the deals database still holds (waiting for what they amend): neither lost nor expected. */
     held: string[];
+    /**
+     * Deals whose last answer was no decision (a 5xx, or 0 for no answer at all) that made a version all the same:
+     * neither expected nor unexpected. One that made nothing is not listed.
+     */
+    uncertain: string[];
     /** Automatic renewals: in the histories, and the ones the engine says the renewal run owed as of `asOf`. */
     autoRenewals: { expected: number; found: number };
   };
@@ -529,6 +537,7 @@ export async function checkChaos(
   const contracts: ChaosCheck['contracts'] = {
     ...tally(),
     held: [],
+    uncertain: [],
     autoRenewals: { expected: 0, found: 0 },
   };
   const scheduleMismatches: string[] = [];
@@ -566,8 +575,11 @@ export async function checkChaos(
     }
   }
   const accepted = new Map<string, SentDeal>();
+  const uncertain = new Set<string>();
   for (const deal of expectations.deals) {
-    if (deal.status === 200 || deal.status === 202) accepted.set(dealKey(deal.dealId, deal.revision), deal);
+    const key = dealKey(deal.dealId, deal.revision);
+    if (deal.status === 200 || deal.status === 202) accepted.set(key, deal);
+    else if (deal.status < 400 || deal.status >= 500) uncertain.add(key);
   }
   for (const [key, deal] of accepted) {
     const status = dealStatus.get(key);
@@ -583,7 +595,11 @@ export async function checkChaos(
       contracts.unexpected.push(`${key} in ${where[0]}, answered ${deal.contractId}`);
   }
   contracts.expected += contracts.autoRenewals.expected;
-  for (const key of seen.keys()) if (!accepted.has(key)) contracts.unexpected.push(`${key} (never accepted)`);
+  for (const key of seen.keys()) {
+    if (accepted.has(key)) continue;
+    if (uncertain.has(key)) contracts.uncertain.push(key);
+    else contracts.unexpected.push(`${key} (never accepted)`);
+  }
 
   // Copies of the versions in invoicing and provisioning, and the versions on the subscriptions topic.
   const versionId = (contractId: string, version: number) => `${contractId} v${version}`;
