@@ -5,6 +5,8 @@
 #   o2c.sh test     install, start the infrastructure, run every check and test, stop what it started
 #   o2c.sh bench    install, start the infrastructure, run the benchmark (bench/README.md), stop what it started
 #   o2c.sh fuzz     the same for the fuzzer: bad input at volume against the running services (docs/security.md)
+#   o2c.sh chaos    the chaos run: faults while deals flow, then the checker (docs/security.md); it starts its own
+#                   PostgreSQL and Kafka, so that restarting them touches nothing else
 #   o2c.sh infra up|down|status
 set -euo pipefail
 O2C_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -174,11 +176,12 @@ case "${1:-}" in
     node tools/test-summary.js "$O2C_ROOT/.o2c/test-results" || failed=1
     exit $failed
     ;;
-  bench | fuzz)
-    script=$([ "$1" = bench ] && echo main || echo fuzz)
+  bench | fuzz | chaos)
+    script=$([ "$1" = bench ] && echo main || echo "$1")
+    cmd=$1
     shift
     install
-    infra_for_run
+    [ "$cmd" = chaos ] || infra_for_run
     say "building"
     nx run-many -t build --output-style=static >/dev/null
     node --enable-source-maps "bench/dist/$script.js" "$@"
@@ -187,7 +190,7 @@ case "${1:-}" in
     bash deploy/local/infra.sh "${2:-status}"
     ;;
   *)
-    echo "usage: $0 demo|stop|test|bench|fuzz|infra up|down|status" >&2
+    echo "usage: $0 demo|stop|test|bench|fuzz|chaos|infra up|down|status" >&2
     exit 2
     ;;
 esac
