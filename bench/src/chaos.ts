@@ -424,11 +424,15 @@ class Webhook {
       if (status === 422) this.rejections.push(`${key} (${post.story}): ${JSON.stringify(body.reasons)}`);
       return;
     }
-    // The same deal again: 200 with the first body if it was accepted or held, the same 422 if rejected.
+    // The same deal again: 200 with the first body if it was accepted or held (a held change since released
+    // answers with its accepted body, docs/deals.md), the same 422 if rejected.
     const same =
       first.status === 422
         ? status === 422
-        : status === 200 && body.contractId === first.body.contractId && body.status === first.body.status;
+        : status === 200 &&
+          (first.body.status === 'held'
+            ? body.status === 'held' || body.status === 'accepted'
+            : body.contractId === first.body.contractId && body.status === first.body.status);
     if (!same) this.mismatches.push(`${key}: first ${first.status}, then ${status} ${JSON.stringify(body)}`);
   }
 

@@ -12,7 +12,8 @@ export interface BenchDeal {
   readonly body: string;
 }
 
-const ACCOUNTS = [
+/** The customers of the benchmark's and the chaos run's deals: a country, its currency, a tax id where one is due. */
+export const ACCOUNTS = [
   { country: 'DE', currency: 'EUR', taxId: 'DE123456789' },
   { country: 'GB', currency: 'GBP', taxId: 'GB123456789' },
   { country: 'US', currency: 'USD' },

@@ -8,7 +8,7 @@ import { lastValueFrom, throwError, type Observable } from 'rxjs';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { decodeEvent, headersAsStrings, type EventRecord } from '../cloudevents/cloud-event-codec';
 import { validateEventData, type EventSchemas } from '../cloudevents/event-schemas';
-import { describeError, isRetryable } from '../errors';
+import { describeError, isInfrastructureUnavailable, isRetryable } from '../errors';
 import { ensureTopics, type TopicSettings } from '../kafka-connection';
 import { messagingMetrics } from '../metrics';
 import { namespacedTopic } from '../topic-namespace';
@@ -432,25 +432,31 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
       return this.commit(coordinates);
     }
     const maxAttempts = this.options.maxAttempts ?? 5;
-    for (let attempt = 1; ; attempt += 1) {
+    // Failures that count towards `maxAttempts`: not those of the database or the network being away, when the
+    // message is not at fault. It then waits (heartbeating) for as long as that lasts and is never dead-lettered
+    // for it.
+    let attempts = 0;
+    for (let tries = 1; ; tries += 1) {
       try {
-        if (attempt === 1 && failed) throw failed.error;
+        if (tries === 1 && failed) throw failed.error;
         const started = performance.now();
         const applied = await this.process(record, coordinates, handler);
         messagingMetrics().duration.record(performance.now() - started, { type: record.type });
         this.count(applied ? 'applied' : 'duplicate', record.type, topic);
         break;
       } catch (error) {
-        if (!isRetryable(error) || attempt >= maxAttempts) {
-          await this.deadLetter(coordinates, message, record, error, attempt);
+        const unavailable = isInfrastructureUnavailable(error);
+        if (!unavailable) attempts += 1;
+        if (!unavailable && (!isRetryable(error) || attempts >= maxAttempts)) {
+          await this.deadLetter(coordinates, message, record, error, tries);
           this.count('dead_lettered', record.type, topic);
           break;
         }
         messagingMetrics().retried.add(1, { type: record.type, group: this.options.groupId });
         this.logger.warn?.(
-          `${this.options.groupId}: ${record.type} ${record.id} failed (attempt ${attempt}/${maxAttempts}), retrying: ${describeError(error)}`,
+          `${this.options.groupId}: ${record.type} ${record.id} failed (${unavailable ? 'infrastructure unavailable, not counted' : `attempt ${attempts}/${maxAttempts}`}), retrying: ${describeError(error)}`,
         );
-        await this.backoff(attempt, heartbeat);
+        await this.backoff(unavailable ? Math.min(tries, 5) : tries, heartbeat);
         // Shutting down: fail this message so that kafkajs handles no later one of its
         // partition; nothing is committed and it is redelivered after the restart.
         if (this.closing)

@@ -1,3 +1,4 @@
+import { describeError, isInfrastructureUnavailable } from '@o2c/messaging';
 import {
   type ArgumentsHost,
   BadRequestException,
@@ -121,6 +122,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // Errors of the body parser: not JSON (400), too large (413), wrong encoding (415).
       const detail = exception instanceof Error ? exception.message : 'the request body could not be read';
       problem = { type: 'about:blank', title: titleOf(parserStatus), status: parserStatus, detail };
+    } else if (isInfrastructureUnavailable(exception)) {
+      // The database or the network away (a restart, a failover): nothing was done, and the same request
+      // succeeds once it is back. A 503 with Retry-After says so to the CRM and to load balancers.
+      this.logger.warn?.(`${request.method} ${request.originalUrl}: ${describeError(exception)}`);
+      response.setHeader('Retry-After', '5');
+      problem = {
+        type: 'about:blank',
+        title: 'Service Unavailable',
+        status: 503,
+        detail: 'The database or the network is unavailable for a moment; send the same request again',
+      };
     } else {
       this.logger.error(
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),

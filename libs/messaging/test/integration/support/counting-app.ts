@@ -74,6 +74,8 @@ export const countingAdminGuard: CanActivate = {
 export class Faults {
   poisonFails = true;
   attempts = 0;
+  /** The next this many handlings fail as a connection reset by the database would. */
+  outage = 0;
 }
 
 @Controller()
@@ -82,6 +84,10 @@ class CountWhenCounted {
 
   @EventPattern<string>(COUNTED)
   async handle(@Payload() event: CountedV1, @Ctx() ctx: InboxContext): Promise<void> {
+    if (this.faults.outage > 0) {
+      this.faults.outage -= 1;
+      throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    }
     if (event.poison) {
       this.faults.attempts += 1;
       if (this.faults.poisonFails) throw new Error(`cannot count ${event.account}#${event.seq} yet`);

@@ -24,6 +24,11 @@ export function ApiCrmWebhookResponses(): MethodDecorator & ClassDecorator {
       [401, 'Bad or missing signature, timestamp more than 5 minutes off'],
       [413, 'Body over 1 MiB'],
       [
+        429,
+        'DEALS.RATE_LIMITED: more than RATE_LIMIT_WEBHOOKS_PER_MINUTE from this client address; `Retry-After` ' +
+          'says when to send again; nothing is stored',
+      ],
+      [
         422,
         'DEALS.CRM_DEAL_UNMAPPABLE: well-formed but not mappable (not won, an unsupported value, lines that ' +
           'disagree); DEALS.CRM_MAPPED_DEAL_INVALID: the mapped deal breaks a rule of the canonical webhook ' +

@@ -53,6 +53,11 @@ export class DealWebhookHttpController {
     [401, 'Bad or missing signature, stale timestamp'],
     [413, 'Body over 1 MiB'],
     [
+      429,
+      'DEALS.RATE_LIMITED: more than RATE_LIMIT_WEBHOOKS_PER_MINUTE from this client address; `Retry-After` ' +
+        'says when to send again; nothing is stored',
+    ],
+    [
       422,
       'Well-formed but not billable: every reason; the deal is kept as rejected',
       NotBillableProblemResponse,
