@@ -83,6 +83,8 @@ export interface ChaosReport {
   readonly killRecoveryMaxSeconds: number | null;
   /** The checker's findings, each list cut to its first 20 (the counts are exact). */
   readonly check: unknown;
+  /** For the first five ids the findings name: what each database holds of them, to tell why. */
+  readonly evidence: Record<string, unknown>;
   readonly ok: boolean;
 }
 
@@ -225,6 +227,11 @@ async function drive(
       },
       { deals: webhook.sent(), plantedDeadLetters: planted, asOf },
     );
+    const findingIds = [
+      ...new Set(
+        JSON.stringify(check).match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [],
+      ),
+    ].slice(0, 5);
     const kills = records.filter((r) => r.fault === 'kill');
     const killRecoveries = kills.map((r) => r.recovered);
     const report: ChaosReport = {
@@ -247,6 +254,7 @@ async function drive(
         ? null
         : Math.max(...(killRecoveries as number[])),
       check: summarize(check),
+      evidence: await db.evidence(findingIds),
       ok: check.ok && webhook.mismatches.length === 0 && records.every((r) => r.recovered !== null),
     };
     return report;
@@ -575,9 +583,41 @@ class Databases {
     throw new Error('the pipeline did not drain in 10 minutes');
   }
 
-  private async query(service: ServiceName, sql: string) {
+  /** The rows that name each id (a contract, a licence, a document) in the tables where such ids live. */
+  async evidence(ids: string[]): Promise<Record<string, unknown>> {
+    const where: Record<ServiceName, [string, string][]> = {
+      deals: [['deal', 'contract_id']],
+      subscriptions: [['contract_version', 'contract_id']],
+      invoicing: [
+        ['contract_version', 'contract_id'],
+        ['document', 'contract_id'],
+      ],
+      provisioning: [
+        ['contract', 'contract_id'],
+        ['contract_version', 'contract_id'],
+        ['entitlement', 'contract_id'],
+        ['entitlement_change', 'contract_id'],
+        ['licence', 'contract_id'],
+        ['licence', 'licence_id'],
+      ],
+    };
+    const out: Record<string, unknown> = {};
+    for (const id of ids) {
+      const found: Record<string, unknown> = {};
+      for (const service of SERVICES) {
+        for (const [table, column] of where[service]) {
+          const { rows } = await this.query(service, `SELECT * FROM ${table} WHERE ${column} = $1`, [id]);
+          if (rows.length > 0) found[`${service}.${table}`] = rows;
+        }
+      }
+      out[id] = found;
+    }
+    return out;
+  }
+
+  private async query(service: ServiceName, sql: string, values: unknown[] = []) {
     try {
-      return await this.clients[service].query<Record<string, string>>(sql);
+      return await this.clients[service].query<Record<string, string>>(sql, values);
     } catch (error) {
       await this.clients[service].end().catch(() => undefined);
       this.clients[service] = await connect(this.stack.databases[service].url);

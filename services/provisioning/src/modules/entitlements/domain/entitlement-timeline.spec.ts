@@ -299,3 +299,38 @@ describe(changesBetween.name, () => {
     expect(changesBetween(on('2026-02-01'), on('2026-06-14'), endOf)).toEqual([]);
   });
 });
+
+describe('a change that restates the history', () => {
+  it('grants nothing from an automatic renewal that a cancellation dated before it voided', () => {
+    // Found by the chaos run: the renewal run renewed the contract, then a cancellation dated within the first
+    // term arrived; subscriptions restated the history without the renewal (history [1, 3]).
+    const first = record(
+      EventTypes.subscriptionActivated,
+      state(1, ['2025-05-07', '2026-05-07'], [charge(seatPro, [['2025-05-07', '2026-05-07', 89]])], {
+        history: [1],
+      }),
+    );
+    const renewal = record(
+      EventTypes.subscriptionRenewed,
+      state(2, ['2026-05-07', '2027-05-07'], [charge(seatPro, [['2026-05-07', '2027-05-07', 89]])], {
+        history: [1, 2],
+        source: { kind: 'auto_renewal' },
+      }),
+    );
+    const cancelled = record(
+      EventTypes.subscriptionCancelled,
+      state(3, ['2025-05-07', '2026-05-07'], [charge(seatPro, [['2025-05-07', '2026-04-07', 89]])], {
+        history: [1, 3],
+        status: 'cancelled',
+        cancellation: { effective: 'immediate', date: '2026-04-07' },
+        endsOn: '2026-04-07',
+      }),
+    );
+    const versions = [first, renewal, cancelled];
+    expect(entitlementsOn(versions, '2026-12-07')).toEqual([]);
+    expect(entitlementsOn(versions, '2026-03-01')).toHaveLength(1);
+    expect(awaitingRenewal(versions, '2026-12-07')).toBe(false);
+    // Before the cancellation arrived, the renewal was in force.
+    expect(entitlementsOn([first, renewal], '2026-12-07')).toMatchObject([{ product: 'pro', seats: 89 }]);
+  });
+});

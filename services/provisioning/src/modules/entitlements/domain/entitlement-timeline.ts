@@ -103,9 +103,27 @@ function piecesOf(data: SubscriptionEventData, until?: string): Map<string, Piec
   return pieces;
 }
 
-/** The versions applied on `asOf`: those whose relevant date has come, in version order. */
+/**
+ * The versions of the contract's current history: those the latest version's `history` lists (every version when
+ * it has none, as in events from before it existed). A change dated before others restates them, and a version
+ * it leaves out grants nothing any more: an automatic renewal voided by a cancellation dated before the renewal,
+ * say (found by the chaos run: the renewal's seats stayed licensed).
+ */
+function currentVersions(versions: readonly ContractVersionRecord[]): readonly ContractVersionRecord[] {
+  const latest = versions.reduce<ContractVersionRecord | undefined>(
+    (max, v) => (max === undefined || v.version > max.version ? v : max),
+    undefined,
+  );
+  if (latest?.data.history === undefined) return versions;
+  const listed = new Set(latest.data.history);
+  return versions.filter((v) => listed.has(v.version));
+}
+
+/** The versions applied on `asOf`: those of the current history whose relevant date has come, in version order. */
 function versionsKnownOn(versions: readonly ContractVersionRecord[], asOf: string): ContractVersionRecord[] {
-  return versions.filter((v) => v.relevantDate <= asOf).sort((a, b) => a.version - b.version);
+  return currentVersions(versions)
+    .filter((v) => v.relevantDate <= asOf)
+    .sort((a, b) => a.version - b.version);
 }
 
 /**
@@ -192,7 +210,7 @@ export function nextChangeAfter(
   after: string | undefined,
 ): string | undefined {
   const days = new Set<string>();
-  for (const v of versions) {
+  for (const v of currentVersions(versions)) {
     days.add(v.relevantDate);
     days.add(v.data.term.endDate);
     for (const pieces of piecesOf(v.data).values()) {
