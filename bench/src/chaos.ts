@@ -7,7 +7,7 @@ import { encodeEvent } from '@o2c/messaging';
 import { aDeal, type WebhookDeal } from '@o2c/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { checkChaos, type SentDeal, summarize } from './chaos/checker';
+import { checkChaos, findings, type SentDeal, summarize } from './chaos/checker';
 import { type ChaosInfra, startChaosInfra } from './chaos/infra';
 import { type ProxyFault } from './chaos/proxy';
 import { chaosPosts, type Post, seededRandom, STORIES } from './chaos/workload';
@@ -229,7 +229,10 @@ async function drive(
     );
     const findingIds = [
       ...new Set(
-        JSON.stringify(check).match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [],
+        Object.values(findings(check))
+          .flat()
+          .join(' ')
+          .match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [],
       ),
     ].slice(0, 5);
     const kills = records.filter((r) => r.fault === 'kill');
