@@ -244,7 +244,7 @@ describe('GET /openapi.json', () => {
       ['POST /v1/deals/preview', '200 400 401 403 413 422', 'admin'],
       ['POST /v1/deals/replay', '200 400 401 403', 'admin'],
       ['POST /v1/deals/{id}/replay', '200 401 403 404', 'admin'],
-      ['POST /v1/webhooks/deals', '200 202 400 401 413 422', '-'],
+      ['POST /v1/webhooks/deals', '200 202 400 401 413 422 429', '-'],
       ['PUT /v1/catalog/{sku}', '200 201 400 401 403', 'admin'],
     ]);
     expect(document.components.securitySchemes).toEqual({

@@ -190,14 +190,14 @@ describe('the CRM webhooks in the OpenAPI document', () => {
       [
         '/v1/webhooks/hubspot/deals',
         ['webhooks'],
-        '200 202 400 401 413 422 503',
+        '200 202 400 401 413 422 429 503',
         ['header X-HubSpot-Request-Timestamp', 'header X-HubSpot-Signature-v3'],
         true,
       ],
       [
         '/v1/webhooks/salesforce/opportunities',
         ['webhooks'],
-        '200 202 400 401 413 422 503',
+        '200 202 400 401 413 422 429 503',
         ['header webhook-id', 'header webhook-signature', 'header webhook-timestamp'],
         true,
       ],
