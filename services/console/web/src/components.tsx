@@ -1,4 +1,5 @@
-import { Alert, Anchor, Badge, Code, Loader, Table, Text } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Code, Group, Loader, Table, Text } from '@mantine/core';
+import { useState } from 'react';
 import { describeError, formatMinor } from './api';
 import { href } from './router';
 
@@ -149,5 +150,45 @@ export function ScheduleTable({ documents, caption }: { documents: ScheduledDocu
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+  );
+}
+
+/** The pages of a list the services page with cursors: the cursor of the page shown, back, forth, and the first. */
+export interface CursorPages {
+  readonly cursor: string | undefined;
+  readonly hasPrevious: boolean;
+  readonly previous: () => void;
+  readonly next: (cursor: string) => void;
+  readonly first: () => void;
+}
+
+export function useCursorPages(): CursorPages {
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  return {
+    cursor: cursors.at(-1),
+    hasPrevious: cursors.length > 1,
+    previous: () => setCursors(cursors.slice(0, -1)),
+    next: (cursor) => setCursors([...cursors, cursor]),
+    first: () => setCursors([undefined]),
+  };
+}
+
+/** Previous and next page buttons for `pages`, next while the service gave a `nextCursor`. */
+export function PageButtons({
+  pages,
+  nextCursor,
+}: {
+  pages: CursorPages;
+  nextCursor: string | null | undefined;
+}) {
+  return (
+    <Group>
+      <Button variant="default" disabled={!pages.hasPrevious} onClick={pages.previous}>
+        Previous page
+      </Button>
+      <Button variant="default" disabled={!nextCursor} onClick={() => nextCursor && pages.next(nextCursor)}>
+        Next page
+      </Button>
+    </Group>
   );
 }

@@ -13,7 +13,7 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { api, describeError, formatMinor, openPdf, toMinor, useLoad, when } from '../api';
-import { ErrorAlert, Loading, Money, StatusBadge } from '../components';
+import { ErrorAlert, Loading, Money, PageButtons, StatusBadge, useCursorPages } from '../components';
 import { navigate, type Route } from '../router';
 
 type Kind = 'invoice' | 'credit_note';
@@ -235,8 +235,8 @@ export function DocumentsPage({ route }: { route: Route }) {
   const openId = route.params.get('id') ?? undefined;
   const filters = Object.fromEntries(FILTERS.map((name) => [name, route.params.get(name) ?? '']));
   const [form, setForm] = useState(filters);
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   const query = new URLSearchParams({ limit: '25' });
   for (const name of FILTERS) if (filters[name]) query.set(name, filters[name]);
   if (cursor) query.set('cursor', cursor);
@@ -359,22 +359,7 @@ export function DocumentsPage({ route }: { route: Route }) {
         </Table.ScrollContainer>
       )}
       {data && data.items.length === 0 && <Text>Nothing matches.</Text>}
-      <Group>
-        <Button
-          variant="default"
-          disabled={cursors.length === 1}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Previous page
-        </Button>
-        <Button
-          variant="default"
-          disabled={!data?.nextCursor}
-          onClick={() => data?.nextCursor && setCursors([...cursors, data.nextCursor])}
-        >
-          Next page
-        </Button>
-      </Group>
+      <PageButtons pages={pages} nextCursor={data?.nextCursor} />
     </Stack>
   );
 }

@@ -13,7 +13,7 @@ import {
 } from '@mantine/core';
 import { Fragment, useState } from 'react';
 import { api, describeError, useLoad, when } from '../api';
-import { ErrorAlert, Loading, ReasonText, StatusBadge } from '../components';
+import { ErrorAlert, Loading, PageButtons, ReasonText, StatusBadge, useCursorPages } from '../components';
 import { href, navigate, type Route } from '../router';
 
 interface DealSummary {
@@ -80,8 +80,8 @@ function Details({ dealId }: { dealId: string }) {
 
 export function ExceptionsPage({ route }: { route: Route }) {
   const status = route.params.get('status') === 'held' ? 'held' : 'rejected';
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors.at(-1);
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   const { data, error, loading, reload } = useLoad(`${status}:${cursor ?? ''}`, () =>
     api<{ items: DealSummary[]; nextCursor: string | null }>(
       `deals/v1/deals?status=${status}&limit=50${cursor ? `&cursor=${cursor}` : ''}`,
@@ -128,7 +128,7 @@ export function ExceptionsPage({ route }: { route: Route }) {
           aria-label="Status"
           value={status}
           onChange={(value) => {
-            setCursors([undefined]);
+            pages.first();
             navigate('exceptions', { status: value });
           }}
           data={[
@@ -250,22 +250,7 @@ export function ExceptionsPage({ route }: { route: Route }) {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Group>
-        <Button
-          variant="default"
-          disabled={cursors.length === 1}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Previous page
-        </Button>
-        <Button
-          variant="default"
-          disabled={!data?.nextCursor}
-          onClick={() => data?.nextCursor && setCursors([...cursors, data.nextCursor])}
-        >
-          Next page
-        </Button>
-      </Group>
+      <PageButtons pages={pages} nextCursor={data?.nextCursor} />
     </Stack>
   );
 }
