@@ -92,6 +92,8 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   const started = Date.now();
   const infra = await startChaosInfra();
   let stack: BenchStack | undefined;
+  // The run points these at its own servers; they are put back when it ends.
+  const outer = { DATABASE_URL: process.env.DATABASE_URL, KAFKA_BROKERS: process.env.KAFKA_BROKERS };
   // Stopped by SIGINT or SIGTERM, it stops what it started and keeps the services' logs.
   const interrupted = () => {
     log('interrupted: stopping the services and the infrastructure');
@@ -115,7 +117,6 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     }
   };
   process.on('SIGINT', interrupted).on('SIGTERM', interrupted);
-  const outer = { DATABASE_URL: process.env.DATABASE_URL, KAFKA_BROKERS: process.env.KAFKA_BROKERS };
   try {
     log(`infrastructure: PostgreSQL ${infra.direct.databaseServer}, Kafka ${infra.direct.kafkaBrokers}`);
     process.env.DATABASE_URL = infra.direct.databaseServer;

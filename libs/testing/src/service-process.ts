@@ -57,23 +57,59 @@ export async function startServiceProcess(
   // A restarted process keeps its address when the caller gives `PORT` (a crash test that posts on throughout).
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const adminToken = env.ADMIN_TOKEN ?? newAdminToken();
-  const child: ChildProcess = spawn(
-    process.execPath,
+  const { pid, baseUrl, output, kill } = await startLiveProcess(
+    service,
     [...SERVICE_NODE_FLAGS, join(repositoryRoot, 'services', service, 'dist', 'main.js')],
     {
-      cwd: repositoryRoot,
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: database.url,
-        KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        ...env,
-        ADMIN_TOKEN: adminToken,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      DATABASE_URL: database.url,
+      ...(process.env.KAFKA_BROKERS === undefined ? {} : { KAFKA_BROKERS: process.env.KAFKA_BROKERS }),
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ...env,
+      ADMIN_TOKEN: adminToken,
     },
+    port,
   );
+  return {
+    service,
+    baseUrl,
+    pid,
+    adminToken: adminToken || undefined,
+    adminHeaders: (headers = {}) => withAdminToken(adminToken, headers),
+    output,
+    kill,
+    async stop() {
+      await kill('SIGTERM');
+      if (!sharedDatabase) await dropDatabase(database);
+    },
+  };
+}
+
+/** A Node process of ours, started and answering `/health/live`. */
+export interface LiveProcess {
+  readonly pid: number;
+  readonly baseUrl: string;
+  /** Everything it wrote to stdout and stderr so far. */
+  readonly output: () => string;
+  /** Sends `signal` unless it has exited, and waits for the exit. */
+  readonly kill: (signal: NodeJS.Signals) => Promise<void>;
+}
+
+/**
+ * Runs `node <args>` from the repository root with `PATH` and `env` only (`env.PORT` is where it listens, on
+ * `port`), and resolves once it answers `/health/live`; throws with its output if it exits first.
+ */
+export async function startLiveProcess(
+  name: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  port: number,
+): Promise<LiveProcess> {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: repositoryRoot,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -81,26 +117,18 @@ export async function startServiceProcess(
   const baseUrl = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null)
-      throw new Error(`${service} exited with ${child.exitCode} before answering:\n${output}`);
+      throw new Error(`${name} exited with ${child.exitCode} before answering:\n${output}`);
     const live = await fetch(`${baseUrl}/health/live`).catch(() => undefined);
     if (live?.ok) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
-    service,
-    baseUrl,
     pid: child.pid!,
-    adminToken: adminToken || undefined,
-    adminHeaders: (headers = {}) => withAdminToken(adminToken, headers),
+    baseUrl,
     output: () => output,
-    async kill(signal) {
+    kill: async (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-      if (!sharedDatabase) await dropDatabase(database);
     },
   };
 }
