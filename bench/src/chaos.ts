@@ -7,7 +7,14 @@ import { encodeEvent } from '@o2c/messaging';
 import { aDeal, type WebhookDeal } from '@o2c/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { checkChaos, findings, type SentDeal, summarize } from './chaos/checker';
+import {
+  type ChaosTargets,
+  checkChaos,
+  consumerLagOf,
+  findings,
+  type SentDeal,
+  summarize,
+} from './chaos/checker';
 import { type ChaosInfra, startChaosInfra } from './chaos/infra';
 import { type ProxyFault } from './chaos/proxy';
 import { chaosPosts, type Post, seededRandom, STORIES } from './chaos/workload';
@@ -148,7 +155,13 @@ async function drive(
   const asOf = today();
   const posts = chaosPosts(runId, options.stories, asOf, workload);
   const webhook = new Webhook(stack);
-  const db = await Databases.open(stack);
+  const targets: ChaosTargets = {
+    databases: stack.databases,
+    brokers: [infra.direct.kafkaBrokers],
+    topic: (name) => stack.topics.topic(name),
+    consumerGroups: stack.groups,
+  };
+  const db = await Databases.open(stack, targets);
   try {
     const planted = await plantDeadLetters(stack, options.planted);
     log(`posts of ${options.stories} stories a round, ${planted.length} dead letters planted`);
@@ -219,15 +232,7 @@ async function drive(
     if (final.some((ok) => !ok)) log('a final run failed: see the report');
     await db.quiet();
 
-    const check = await checkChaos(
-      {
-        databases: stack.databases,
-        brokers: [infra.direct.kafkaBrokers],
-        topic: (name) => stack.topics.topic(name),
-        consumerGroups: stack.groups,
-      },
-      { deals: webhook.sent(), plantedDeadLetters: planted, asOf },
-    );
+    const check = await checkChaos(targets, { deals: webhook.sent(), plantedDeadLetters: planted, asOf });
     const findingIds = [
       ...new Set(
         Object.values(findings(check))
@@ -546,13 +551,14 @@ class Runs {
 class Databases {
   private constructor(
     private readonly stack: BenchStack,
+    private readonly targets: ChaosTargets,
     private readonly clients: Record<ServiceName, Client>,
   ) {}
 
-  static async open(stack: BenchStack): Promise<Databases> {
+  static async open(stack: BenchStack, targets: ChaosTargets): Promise<Databases> {
     const clients = {} as Record<ServiceName, Client>;
     for (const service of SERVICES) clients[service] = await connect(stack.databases[service].url);
-    return new Databases(stack, clients);
+    return new Databases(stack, targets, clients);
   }
 
   /** When the consumer of `stage` last applied an event (ms since the epoch), reconnecting after a restart. */
@@ -564,7 +570,7 @@ class Databases {
     return Number(rows[0]?.at ?? 0);
   }
 
-  /** Waits until every outbox is drained and no consumer applied anything for five seconds. */
+  /** Waits until every outbox is drained, no consumer has anything left to read and none applied anything for 5 s. */
   async quiet(): Promise<void> {
     const deadline = Date.now() + 600_000;
     while (Date.now() < deadline) {
@@ -579,7 +585,11 @@ class Databases {
           pending += Number(rows[0]!.n);
         }
         const last = Math.max(...(await Promise.all(CONSUMERS.map((s) => this.lastApplied(s)))));
-        if (pending === 0 && Date.now() - last > 5000) return;
+        if (pending === 0 && Date.now() - last > 5000) {
+          // Quiet because everything is applied, not because a consumer is stuck.
+          const lag = Object.values(await consumerLagOf(this.targets)).reduce((a, b) => a + b, 0);
+          if (lag === 0) return;
+        }
       } catch {
         // A connection lost in a restart: reconnected by query on the next round.
       }

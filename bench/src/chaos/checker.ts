@@ -777,36 +777,7 @@ export async function checkChaos(
   for (const id of licenceEvents.keys()) if (!known.has(id)) licences.unexpected.push(`topic: ${id}`);
 
   // --- 5. outboxes, lag, dead letters
-  const consumerLag: Record<string, number> = {};
-  const kafka = new Kafka({
-    clientId: 'o2c-chaos-checker',
-    brokers: targets.brokers,
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const service of SERVICES) {
-      const groupId = targets.consumerGroups[service];
-      const topics = CONSUMED_TOPICS[service].map((t) => targets.topic(t));
-      let lag = 0n;
-      if (topics.length > 0) {
-        const committed = await admin.fetchOffsets({ groupId, topics });
-        for (const topic of topics) {
-          const ends = await admin.fetchTopicOffsets(topic);
-          const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
-          for (const end of ends) {
-            const at = BigInt(mine.find((p) => p.partition === end.partition)?.offset ?? '-1');
-            const from = at < BigInt(end.low) ? BigInt(end.low) : at;
-            if (BigInt(end.high) > from) lag += BigInt(end.high) - from;
-          }
-        }
-      }
-      consumerLag[groupId] = Number(lag);
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  const consumerLag = await consumerLagOf(targets);
 
   const planted = expectations.plantedDeadLetters;
   const isPlanted = (topic: string, eventId: string | null | undefined) =>
@@ -907,4 +878,39 @@ export function summarize(check: ChaosCheck, limit = 20): unknown {
         : value,
     ),
   );
+}
+
+/** Per consumer group: the messages of the topics it reads past its committed offset (from the low watermark). */
+export async function consumerLagOf(targets: ChaosTargets): Promise<Record<string, number>> {
+  const consumerLag: Record<string, number> = {};
+  const kafka = new Kafka({
+    clientId: 'o2c-chaos-checker',
+    brokers: targets.brokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const service of SERVICES) {
+      const groupId = targets.consumerGroups[service];
+      const topics = CONSUMED_TOPICS[service].map((t) => targets.topic(t));
+      let lag = 0n;
+      if (topics.length > 0) {
+        const committed = await admin.fetchOffsets({ groupId, topics });
+        for (const topic of topics) {
+          const ends = await admin.fetchTopicOffsets(topic);
+          const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
+          for (const end of ends) {
+            const at = BigInt(mine.find((p) => p.partition === end.partition)?.offset ?? '-1');
+            const from = at < BigInt(end.low) ? BigInt(end.low) : at;
+            if (BigInt(end.high) > from) lag += BigInt(end.high) - from;
+          }
+        }
+      }
+      consumerLag[groupId] = Number(lag);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  return consumerLag;
 }
