@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EventTypes, Topics } from '@o2c/contracts';
 import { encodeEvent } from '@o2c/messaging';
-import { aDeal, type WebhookDeal } from '@o2c/testing';
+import { aDeal, type ServiceProcess, type WebhookDeal } from '@o2c/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import {
@@ -64,6 +64,15 @@ export interface FaultRecord {
   readonly recovered: number | null;
 }
 
+/** A service process that ended without the run killing it: how, when, and the last lines it wrote. */
+export interface UnexpectedExit {
+  readonly service: ServiceName;
+  /** Seconds from the start of the faults. */
+  readonly at: number;
+  readonly exit: string;
+  readonly lastOutput: string;
+}
+
 type Stage = 'webhook' | 'subscriptions' | 'invoicing' | 'provisioning';
 const CONSUMERS: Stage[] = ['subscriptions', 'invoicing', 'provisioning'];
 
@@ -88,6 +97,8 @@ export interface ChaosReport {
   readonly proxyCuts: Record<string, number>;
   /** Target: a SIGKILLed service's stage moves again within 10 s. */
   readonly killRecoveryMaxSeconds: number | null;
+  /** Services that ended on their own (not killed by the run), each restarted; must be none. */
+  readonly unexpectedExits: UnexpectedExit[];
   /** The checker's findings, each list cut to its first 20 (the counts are exact). */
   readonly check: unknown;
   /** For the first five ids the findings name: what each database holds of them, to tell why. */
@@ -193,12 +204,37 @@ async function drive(
     const faults = faultPlan(options, random);
     const records: FaultRecord[] = [];
     const faultsStarted = Date.now();
+    // A service that ends on its own is a finding: recorded with its last words and started again, so that the
+    // rest of the run still measures something (not while a fault of the run's own is being applied).
+    const unexpectedExits: UnexpectedExit[] = [];
+    const seen = new Set<ServiceProcess>();
+    let applying = false;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching && !stack.stopping) {
+        await sleep(500);
+        if (applying || stack.stopping) continue;
+        for (const service of SERVICES) {
+          const process = stack.first(service);
+          const exit = process.exited();
+          if (exit === null || seen.has(process)) continue;
+          seen.add(process);
+          const at = seconds(Date.now() - faultsStarted);
+          unexpectedExits.push({ service, at, exit, lastOutput: process.output().slice(-1500) });
+          log(`${at}s ${service} ended on its own (${exit}); starting it again`);
+          await stack
+            .restart(service)
+            .catch((error: unknown) => log(`restarting ${service}: ${String(error)}`));
+        }
+      }
+    })();
     let probe = 0;
     for (const fault of faults) {
       await sleep(2000 + random() * 3000);
       const at = seconds(Date.now() - faultsStarted);
       const t0 = Date.now();
-      await fault.apply(stack, infra);
+      applying = true;
+      await fault.apply(stack, infra).finally(() => (applying = false));
       const healed = Date.now();
       const from = fault.lasts ? healed : t0;
       // A probe deal a second while waiting, so that every stage has something to do.
@@ -231,6 +267,8 @@ async function drive(
     const final = await runs.all();
     if (final.some((ok) => !ok)) log('a final run failed: see the report');
     await db.quiet();
+    watching = false;
+    await watcher;
 
     const check = await checkChaos(targets, { deals: webhook.sent(), plantedDeadLetters: planted, asOf });
     const findingIds = [
@@ -262,9 +300,14 @@ async function drive(
       killRecoveryMaxSeconds: killRecoveries.some((r) => r === null)
         ? null
         : Math.max(...(killRecoveries as number[])),
+      unexpectedExits,
       check: summarize(check),
       evidence: await db.evidence(findingIds),
-      ok: check.ok && webhook.mismatches.length === 0 && records.every((r) => r.recovered !== null),
+      ok:
+        check.ok &&
+        webhook.mismatches.length === 0 &&
+        unexpectedExits.length === 0 &&
+        records.every((r) => r.recovered !== null),
     };
     return report;
   } finally {

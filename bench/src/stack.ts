@@ -29,6 +29,8 @@ export interface BenchStack {
   readonly groups: Readonly<Record<ServiceName, string>>;
   /** Every running process of each service (the first one serves HTTP for the scenarios). */
   readonly processes: ReadonlyMap<ServiceName, ServiceProcess[]>;
+  /** True from the moment `stop` is called: the processes ending then are meant to. */
+  readonly stopping: boolean;
   first(service: ServiceName): ServiceProcess;
   /** Starts one more instance of `service` on the same database and consumer group. */
   scaleOut(service: ServiceName): Promise<ServiceProcess>;
@@ -109,6 +111,7 @@ export async function startStack(
     );
   const processes = new Map<ServiceName, ServiceProcess[]>();
   const crashed: ServiceProcess[] = [];
+  let stopping = false;
   try {
     for (const service of SERVICES) processes.set(service, [await start(service, ports[service])]);
     for (const service of SERVICES) await waitReady(processes.get(service)![0]!);
@@ -146,11 +149,18 @@ export async function startStack(
       );
     },
     async restart(service) {
+      // The one it replaces is kept for its output, whether the run killed it or it ended on its own.
+      const before = processes.get(service)![0]!;
+      if (!crashed.includes(before)) crashed.push(before);
       const process = await start(service, ports[service]);
       processes.get(service)![0] = process;
       return process;
     },
+    get stopping() {
+      return stopping;
+    },
     async stop() {
+      stopping = true;
       await Promise.all([...processes.values()].flat().map((p) => p.stop()));
       for (const location of Object.values(databases)) await dropDatabase(location);
       await topics.delete();

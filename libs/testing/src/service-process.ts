@@ -16,6 +16,8 @@ export interface ServiceProcess {
   adminHeaders(headers?: Record<string, string>): Record<string, string>;
   /** Everything it wrote to stdout and stderr so far, for a failing test's message. */
   output(): string;
+  /** How it ended (`exit code 1`, `signal SIGKILL`); null while it runs. */
+  exited(): string | null;
   /** Sends `signal` (SIGKILL to crash it) and waits for the exit; its database stays. */
   kill(signal: NodeJS.Signals): Promise<void>;
   /** SIGTERM, wait for the exit, drop its test database (unless the caller gave it one). */
@@ -57,7 +59,7 @@ export async function startServiceProcess(
   // A restarted process keeps its address when the caller gives `PORT` (a crash test that posts on throughout).
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const adminToken = env.ADMIN_TOKEN ?? newAdminToken();
-  const { pid, baseUrl, output, kill } = await startLiveProcess(
+  const { pid, baseUrl, output, exited, kill } = await startLiveProcess(
     service,
     [...SERVICE_NODE_FLAGS, join(repositoryRoot, 'services', service, 'dist', 'main.js')],
     {
@@ -77,6 +79,7 @@ export async function startServiceProcess(
     adminToken: adminToken || undefined,
     adminHeaders: (headers = {}) => withAdminToken(adminToken, headers),
     output,
+    exited,
     kill,
     async stop() {
       await kill('SIGTERM');
@@ -91,6 +94,8 @@ export interface LiveProcess {
   readonly baseUrl: string;
   /** Everything it wrote to stdout and stderr so far. */
   readonly output: () => string;
+  /** How it ended (`exit code 1`, `signal SIGKILL`); null while it runs. */
+  readonly exited: () => string | null;
   /** Sends `signal` unless it has exited, and waits for the exit. */
   readonly kill: (signal: NodeJS.Signals) => Promise<void>;
 }
@@ -126,6 +131,12 @@ export async function startLiveProcess(
     pid: child.pid!,
     baseUrl,
     output: () => output,
+    exited: () =>
+      child.signalCode !== null
+        ? `signal ${child.signalCode}`
+        : child.exitCode !== null
+          ? `exit code ${child.exitCode}`
+          : null,
     kill: async (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;

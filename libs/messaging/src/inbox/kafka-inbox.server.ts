@@ -220,8 +220,15 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
       heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 500,
-      // kafkajs restarts a crashed consumer by default; not while we are closing it.
-      retry: { restartOnFailure: () => Promise.resolve(!this.closing) },
+      // kafkajs retries a failed fetch or commit for up to 30 s apart by default, then restarts the consumer
+      // 30 s later: a consumer could stand still for minutes after a network fault. Bounded here to 5 s apart;
+      // a crashed consumer is restarted (not while we are closing it).
+      retry: {
+        initialRetryTime: 300,
+        maxRetryTime: 5_000,
+        retries: 6,
+        restartOnFailure: () => Promise.resolve(!this.closing),
+      },
     });
     const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, () => this.setJoined(true));
