@@ -52,6 +52,8 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** A NOTIFY came since the last read of the outbox began: rows may be waiting that it did not see. */
+  private notified = false;
   private leader = false;
 
   constructor(private readonly options: OutboxRelayOptions) {}
@@ -96,7 +98,10 @@ export class OutboxRelay {
 
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.options.databaseUrl });
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => {
+      this.notified = true;
+      this.wake?.();
+    });
     client.on('error', (error) => this.log('error', `outbox relay connection: ${error.message}`));
     this.client = client;
     await client.connect();
@@ -109,11 +114,13 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
-      let published = 0;
+      let more = false;
+      // Cleared before the outbox is read: a NOTIFY from now on may be for a row this read does not see.
+      this.notified = false;
       try {
         if (!this.client || !this.producer) await this.connect();
         if (!this.leader) this.leader = await this.tryLock();
-        if (this.leader) published = await this.publishBatch();
+        if (this.leader) more = await this.publishBatch();
         failures = 0;
       } catch (error) {
         if (!this.running) break;
@@ -124,7 +131,10 @@ export class OutboxRelay {
         await this.sleep(Math.min(30_000, 250 * 2 ** failures));
         continue;
       }
-      if (published === 0 && this.running) await this.sleep(this.options.pollIntervalMs ?? 1_000);
+      // Read again at once only when the batch was full or a row was committed since the read began (its NOTIFY
+      // came): a read that found less than a batch saw every row committed before it, so a read right after it
+      // would find nothing (one statement per wake-up saved). Otherwise wait for a NOTIFY, or poll.
+      if (!more && !this.notified && this.running) await this.sleep(this.options.pollIntervalMs ?? 1_000);
     }
   }
 
@@ -136,13 +146,15 @@ export class OutboxRelay {
     return rows[0]?.locked === true;
   }
 
-  private async publishBatch(): Promise<number> {
+  /** Publishes the oldest unpublished rows, a batch at most; true when the batch was full (more may wait). */
+  private async publishBatch(): Promise<boolean> {
+    const limit = this.options.batchSize ?? 200;
     const { rows } = await this.client!.query<OutboxRow>(
       `SELECT position, id, topic, key, type, source, subject, time, data, traceparent, tracestate
          FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT $1`,
-      [this.options.batchSize ?? 200],
+      [limit],
     );
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) return false;
     const byTopic = new Map<string, ReturnType<typeof encodeEvent>[]>();
     for (const row of rows) {
       const topic = namespacedTopic(row.topic, this.options.topicNamespace);
@@ -158,7 +170,7 @@ export class OutboxRelay {
     await this.options.afterPublish?.(ids);
     await this.client!.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
     for (const [topic, messages] of byTopic) messagingMetrics().published.add(messages.length, { topic });
-    return rows.length;
+    return rows.length === limit;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -159,18 +159,33 @@ export class DealRepository {
     return this.findLatest(this.dataSource.manager, dealId);
   }
 
-  /** Stores a new revision; false when the same deal id and revision is stored already. */
+  /**
+   * Stores a new revision as decided, with its attempt and, once accepted, its event and its place in the order of
+   * acceptance (what `recordAttempt` and `markAccepted` do for a stored one), in one statement; false, storing
+   * nothing, when the same deal id and revision is stored already.
+   */
   async insert(
     manager: EntityManager,
     deal: ClosedDeal,
     plain: object,
     decision: DealDecision,
-    at: Date,
+    attempt: { source: AttemptSource; at: Date },
+    /** The accepted revision's event; absent for any other decision. */
+    event?: DealClosedV1,
   ): Promise<boolean> {
     const inserted = await manager.query<{ id: string }[]>(
-      `INSERT INTO deal (id, deal_id, revision, kind, status, account_id, contract_id, amends, body, reasons, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (deal_id, revision) DO NOTHING RETURNING id`,
+      `WITH inserted AS (
+         INSERT INTO deal (id, deal_id, revision, kind, status, account_id, contract_id, amends, body, reasons,
+                           received_at, accepted_seq, accepted_at, closed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                 CASE WHEN $12::jsonb IS NULL THEN NULL ELSE nextval('deal_accepted_seq') END,
+                 CASE WHEN $12::jsonb IS NULL THEN NULL ELSE $11::timestamptz END, $12::jsonb)
+         ON CONFLICT (deal_id, revision) DO NOTHING RETURNING id
+       ), attempt AS (
+         INSERT INTO deal_attempt (id, deal_id, revision, source, outcome, reasons, at)
+         SELECT $13, $2, $3, $14, $5, $10, $11 FROM inserted
+       )
+       SELECT id FROM inserted`,
       [
         uuidv7(),
         deal.id,
@@ -182,7 +197,10 @@ export class DealRepository {
         deal.amends ?? null,
         JSON.stringify(plain),
         JSON.stringify(decision.problems),
-        at.toISOString(),
+        attempt.at.toISOString(),
+        event === undefined ? null : JSON.stringify(event),
+        uuidv7(),
+        attempt.source,
       ],
     );
     return inserted.length > 0;

@@ -117,16 +117,18 @@ export class InvoicingRepository {
     data: SubscriptionEventData,
     at: Date,
   ): Promise<boolean> {
-    const inserted = await manager.query<unknown[]>(
-      `INSERT INTO contract_version (contract_id, version, event_type, event_data, received_at)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1`,
-      [data.contractId, data.version, type, JSON.stringify(data), at.toISOString()],
+    // One statement for both rows: the version, and the contract among those bill runs look at.
+    const [row] = await manager.query<{ inserted: number }[]>(
+      `WITH version AS (
+         INSERT INTO contract_version (contract_id, version, event_type, event_data, received_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1
+       ), billed AS (
+         INSERT INTO billed_contract (contract_id, account_id) VALUES ($1, $6) ON CONFLICT (contract_id) DO NOTHING
+       )
+       SELECT count(*)::int AS inserted FROM version`,
+      [data.contractId, data.version, type, JSON.stringify(data), at.toISOString(), data.accountId],
     );
-    await manager.query(
-      `INSERT INTO billed_contract (contract_id, account_id) VALUES ($1, $2) ON CONFLICT (contract_id) DO NOTHING`,
-      [data.contractId, data.accountId],
-    );
-    return inserted.length > 0;
+    return row!.inserted > 0;
   }
 
   /** The contract's issued documents with their lines, in the order they were issued. */

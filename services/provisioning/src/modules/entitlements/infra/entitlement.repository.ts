@@ -228,7 +228,7 @@ export class EntitlementRepository {
     return rows.map(entitlementOf);
   }
 
-  /** Replaces the contract's entitlements in force with `entitlements`, all under one licence. */
+  /** Replaces the contract's entitlements in force with `entitlements`, all under one licence (two statements). */
   async replaceEntitlements(
     manager: EntityManager,
     contract: ContractRow,
@@ -237,46 +237,66 @@ export class EntitlementRepository {
     now: Date,
   ): Promise<void> {
     await manager.query(`DELETE FROM entitlement WHERE contract_id = $1`, [contract.contractId]);
-    for (const e of entitlements) {
-      await manager.query(
-        `INSERT INTO entitlement (contract_id, product, account_id, licence_id, seats, features, valid_from, valid_to, since, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [
-          contract.contractId,
-          e.product,
-          contract.accountId,
-          licenseId,
-          e.seats,
-          JSON.stringify(e.features),
-          e.validFrom,
-          e.validTo,
-          e.since,
-          now,
-        ],
-      );
-    }
+    if (entitlements.length === 0) return;
+    await manager.query(
+      `INSERT INTO entitlement (contract_id, product, account_id, licence_id, seats, features, valid_from, valid_to, since, updated_at)
+       SELECT $1, e.product, $2, $3, e.seats, e.features, e.valid_from, e.valid_to, e.since, $4
+         FROM jsonb_to_recordset($5::jsonb)
+           AS e(product text, seats integer, features jsonb, valid_from date, valid_to date, since date)`,
+      [
+        contract.contractId,
+        contract.accountId,
+        licenseId,
+        now,
+        JSON.stringify(
+          entitlements.map((e) => ({
+            product: e.product,
+            seats: e.seats,
+            features: e.features,
+            valid_from: e.validFrom,
+            valid_to: e.validTo,
+            since: e.since,
+          })),
+        ),
+      ],
+    );
   }
 
-  async recordChange(manager: EntityManager, change: RecordedChange): Promise<void> {
+  /** Records `changes` in one statement, in their order. */
+  async recordChanges(manager: EntityManager, changes: readonly RecordedChange[]): Promise<void> {
+    if (changes.length === 0) return;
     await manager.query(
       `INSERT INTO entitlement_change (account_id, contract_id, product, kind, effective_date, applied_as_of, event_id,
                                        event_type, contract_version, before, after, licence_id, licence_event, recorded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+       SELECT c.account_id, c.contract_id, c.product, c.kind, c.effective_date, c.applied_as_of, c.event_id,
+              c.event_type, c.contract_version, c.before, c.after, c.licence_id, c.licence_event, c.recorded_at
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+                AS (account_id text, contract_id text, product text, kind text, effective_date date,
+                    applied_as_of date, event_id text, event_type text, contract_version integer, before jsonb,
+                    after jsonb, licence_id text, licence_event text, recorded_at timestamptz))
+              WITH ORDINALITY AS c(account_id, contract_id, product, kind, effective_date, applied_as_of, event_id,
+                                   event_type, contract_version, before, after, licence_id, licence_event,
+                                   recorded_at, n)
+        ORDER BY c.n`,
       [
-        change.accountId,
-        change.contractId,
-        change.product,
-        change.kind,
-        change.effectiveDate,
-        change.appliedAsOf,
-        change.event.id,
-        change.event.type,
-        change.event.contractVersion,
-        change.before === undefined ? null : JSON.stringify(change.before),
-        change.after === undefined ? null : JSON.stringify(change.after),
-        change.licenseId,
-        change.licenceEvent,
-        change.recordedAt,
+        JSON.stringify(
+          changes.map((change) => ({
+            account_id: change.accountId,
+            contract_id: change.contractId,
+            product: change.product,
+            kind: change.kind,
+            effective_date: change.effectiveDate,
+            applied_as_of: change.appliedAsOf,
+            event_id: change.event.id,
+            event_type: change.event.type,
+            contract_version: change.event.contractVersion,
+            before: change.before ?? null,
+            after: change.after ?? null,
+            licence_id: change.licenseId,
+            licence_event: change.licenceEvent,
+            recorded_at: change.recordedAt,
+          })),
+        ),
       ],
     );
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '@o2c/clock';
-import { EventTypes } from '@o2c/contracts';
+import { type DealClosedV1, EventTypes } from '@o2c/contracts';
 import { Outbox } from '@o2c/messaging';
 import { instanceToPlain } from 'class-transformer';
 import { type EntityManager } from 'typeorm';
@@ -84,9 +84,13 @@ export class AcceptDealHandler {
       const seen = await this.deals.findRevision(manager, deal.id, deal.revision);
       if (seen) return this.duplicate(manager, seen);
       const { decision, lines } = await this.decide(manager, deal);
-      const plain = instanceToPlain(deal);
-      if (!(await this.deals.insert(manager, deal, plain, decision, this.clock.now()))) return undefined;
-      await this.decided(manager, plain as ClosedDeal, decision, lines, 'webhook');
+      const plain = instanceToPlain(deal) as ClosedDeal;
+      const event =
+        decision.status === 'accepted' ? closedEventOf(plain, decision.contractId!, lines) : undefined;
+      // The revision, its attempt and its acceptance are one statement; then its event and what it releases.
+      const attempt = { source: 'webhook' as const, at: this.clock.now() };
+      if (!(await this.deals.insert(manager, deal, plain, decision, attempt, event))) return undefined;
+      if (event) await this.announce(manager, plain, event);
       return { outcome: 'decided', deal: stateOf(deal, decision) };
     });
     if (first) return first;
@@ -159,7 +163,7 @@ export class AcceptDealHandler {
     return { decision: { status: 'held', contractId: null, problems: [why] }, lines: [] };
   }
 
-  /** What follows a decision: its attempt and, once accepted, its event and the release of the changes held for it. */
+  /** What follows the decision on a stored revision: its attempt and, once accepted, its acceptance and event. */
   private async decided(
     manager: EntityManager,
     deal: ClosedDeal,
@@ -174,18 +178,23 @@ export class AcceptDealHandler {
     );
     if (decision.status !== 'accepted') return;
     const event = closedEventOf(deal, decision.contractId!, lines);
-    await this.outbox.record(manager, {
-      type: EventTypes.dealClosed,
-      key: deal.account.id,
-      subject: `deal/${deal.id}`,
-      data: event,
-    });
     await this.deals.markAccepted(
       manager,
       { dealId: deal.id, revision: deal.revision },
       event,
       this.clock.now(),
     );
+    await this.announce(manager, deal, event);
+  }
+
+  /** An accepted revision's event into the outbox, then the changes held for it decided again, in the order they came. */
+  private async announce(manager: EntityManager, deal: ClosedDeal, event: DealClosedV1): Promise<void> {
+    await this.outbox.record(manager, {
+      type: EventTypes.dealClosed,
+      key: deal.account.id,
+      subject: `deal/${deal.id}`,
+      data: event,
+    });
     for (const held of await this.deals.heldChangesOf(manager, deal.id)) {
       await this.reconsider(manager, held, 'release');
     }

@@ -126,8 +126,12 @@ export class IssueDueDocumentsHandler {
     contractId: string,
     asOf: CalendarDate,
     billRunId?: string,
-    /** The contract is locked by the caller already, and here is what it stored (a bill run's chunk reads them together). */
-    known?: { versions: StoredContractVersion[]; issued: IssuedRow[] },
+    /**
+     * The contract is locked by the caller already, and here are its versions and, when it read them too, its
+     * issued documents (a bill run's chunk reads both for its contracts together; a new version's consumer has
+     * just read the versions).
+     */
+    known?: { versions: StoredContractVersion[]; issued?: IssuedRow[] },
   ): Promise<IssuedDocument[]> {
     if (!known) await this.repository.lockContract(manager, contractId);
     const stored = known?.versions ?? (await this.repository.versions(manager, contractId));

@@ -56,8 +56,12 @@ export class RecordContractVersionHandler {
     // With issuing on change turned off nothing is due yet; the call still records when the next document is.
     const asOf =
       this.env.ISSUE_ON_CONTRACT_CHANGE === 'on' ? CalendarDate.ofInstant(this.clock.now()) : NOTHING_DUE;
+    // The contract is locked and its versions read above: issuing neither locks nor reads them again. The new one
+    // goes in as the database gives it back (JSON), exactly what reading it again would give.
+    const stored = JSON.parse(JSON.stringify(data)) as SubscriptionEventData;
+    const versions = [...known, { version: data.version, eventType: type, data: stored }];
     try {
-      await this.issue.execute(manager, data.contractId, asOf);
+      await this.issue.execute(manager, data.contractId, asOf, undefined, { versions });
     } catch (error) {
       if (error instanceof CannotIssueError) throw new NonRetryableError(error.message);
       throw error;

@@ -103,8 +103,9 @@ export class ApplyEntitlementsHandler {
     }
 
     await this.entitlements.replaceEntitlements(manager, contract, licence.licenseId, after, now);
-    for (const change of changes) {
-      await this.entitlements.recordChange(manager, {
+    await this.entitlements.recordChanges(
+      manager,
+      changes.map((change) => ({
         ...change,
         accountId,
         contractId,
@@ -113,8 +114,8 @@ export class ApplyEntitlementsHandler {
         licenseId: licence.licenseId,
         licenceEvent: LICENCE_EVENT_TYPES[licenceEvent],
         recordedAt: issuedAt,
-      });
-    }
+      })),
+    );
     await this.deliveries.enqueue(
       manager,
       changes.map((change) => {
