@@ -7,6 +7,7 @@
 #   o2c.sh fuzz     the same for the fuzzer: bad input at volume against the running services (docs/security.md)
 #   o2c.sh chaos    the chaos run: faults while deals flow, then the checker (docs/security.md); it starts its own
 #                   PostgreSQL and Kafka, so that restarting them touches nothing else
+#   o2c.sh statements  the SQL statements each service sends per deal, from PostgreSQL's log (docs/performance.md)
 #   o2c.sh infra up|down|status
 set -euo pipefail
 O2C_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -176,7 +177,7 @@ case "${1:-}" in
     node tools/test-summary.js "$O2C_ROOT/.o2c/test-results" || failed=1
     exit $failed
     ;;
-  bench | fuzz | chaos)
+  bench | fuzz | chaos | statements)
     script=$([ "$1" = bench ] && echo main || echo "$1")
     cmd=$1
     shift
@@ -190,7 +191,7 @@ case "${1:-}" in
     bash deploy/local/infra.sh "${2:-status}"
     ;;
   *)
-    echo "usage: $0 demo|stop|test|bench|fuzz|chaos|infra up|down|status" >&2
+    echo "usage: $0 demo|stop|test|bench|fuzz|chaos|statements|infra up|down|status" >&2
     exit 2
     ;;
 esac

@@ -54,6 +54,8 @@ export async function startStack(
   logLevel: string,
   extraEnv: Partial<Record<ServiceName, Record<string, string>>> = {},
   routes?: ServiceRoutes,
+  /** Run on the four databases before the services connect (e.g. a per-database setting). */
+  prepare?: (databases: Readonly<Record<ServiceName, DatabaseLocation>>) => Promise<void>,
 ): Promise<BenchStack> {
   const topics = await createTestTopics('bench');
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
@@ -66,6 +68,7 @@ export async function startStack(
     DatabaseLocation
   >;
   for (const location of Object.values(databases)) await ensureDatabase(location);
+  await prepare?.(databases);
   const groups = Object.fromEntries(SERVICES.map((s) => [s, `bench-${s}-${randomUUID()}`])) as Record<
     ServiceName,
     string
