@@ -8,7 +8,7 @@ export * from './inbox/inbox-consumer';
 export * from './inbox/inbox-context';
 export * from './inbox/kafka-inbox.server';
 export * from './kafka-connection';
-export * from './kafkajs-framing';
+export * from './kafkajs-repairs';
 export * from './kafka.module';
 export * from './messaging-gauges';
 export * from './messaging.module';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
-import { repairKafkajsFraming } from './kafkajs-framing';
+import { repairKafkajs } from './kafkajs-repairs';
 
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
@@ -168,7 +168,7 @@ export function kafkaClientSecurity(security: KafkaSecurity): Pick<KafkaConfig, 
 }
 
 export function createKafka(options: KafkaConnectionOptions): Kafka {
-  repairKafkajsFraming();
+  repairKafkajs();
   const config: KafkaConfig = {
     clientId: options.clientId,
     brokers: parseBrokers(options.brokers),
