@@ -96,6 +96,16 @@ function cpuProbes(stack: BenchStack): Record<string, CpuProbe> {
   return probes;
 }
 
+/** Each service's CPU (user + system, from /proc) per second of wall time over `ms` without traffic. */
+async function idleCpuMsPerSecond(stack: BenchStack, ms: number): Promise<Record<string, number>> {
+  const probes = SERVICES.map((s) => processCpu(stack.first(s).pid));
+  const before = probes.map((probe) => probe());
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return Object.fromEntries(
+    SERVICES.map((s, i) => [s, Math.round(((probes[i]!() - before[i]!) * 1_000_000) / ms)]),
+  );
+}
+
 function rss(stack: BenchStack): Record<string, number> {
   return Object.fromEntries(
     SERVICES.map((s) => [s, Math.round((rssBytes(stack.first(s).pid) ?? Number.NaN) / 1024 / 1024)]),
@@ -125,6 +135,8 @@ async function main() {
   try {
     await watch.start([stack.topics.topic(Topics.invoices), stack.topics.topic(Topics.licenses)]);
     const idleRss = rss(stack);
+    say(`idle: each service's CPU over 5 s without traffic`);
+    const idleCpu = await idleCpuMsPerSecond(stack, 5_000);
     const databases = Object.values(stack.databases).map((d) => d.database);
 
     say(`warm-up: 20 deals`);
@@ -214,7 +226,7 @@ async function main() {
       perDeal: { ...work, messagesPerDeal, messageBytes: Math.round(messageBytes) },
       preview: previewResult,
       billRun: billRunResult,
-      memory: { idleRssMiB: idleRss, afterLoadRssMiB: loadedRss },
+      memory: { idleRssMiB: idleRss, afterLoadRssMiB: loadedRss, idleCpuMsPerSecond: idleCpu },
       tableScans: scans.slice(0, 12),
       limits: {
         postgres,

@@ -23,7 +23,12 @@ export interface BenchReport {
   readonly perDeal: DatabaseWork & { messagesPerDeal: number; messageBytes: number };
   readonly preview?: PreviewResult;
   readonly billRun?: BillRunResult;
-  readonly memory: { idleRssMiB: Record<string, number>; afterLoadRssMiB: Record<string, number> };
+  readonly memory: {
+    idleRssMiB: Record<string, number>;
+    afterLoadRssMiB: Record<string, number>;
+    /** CPU ms per second of each service without traffic (absent in reports made before it was measured). */
+    idleCpuMsPerSecond?: Record<string, number>;
+  };
   /** The tables read most by sequential scans over the whole run (before the scale-out run). */
   readonly tableScans: TableScans[];
   readonly limits: { postgres: PostgresLimit; kafka: KafkaLimit; kafkaDealsPerSecond: number };
@@ -73,6 +78,15 @@ export function markdownReport(r: BenchReport): string {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ') + ' MiB',
       '≤ 150 MB',
+    ],
+    [
+      'idle CPU per service (ms of CPU per second)',
+      r.memory.idleCpuMsPerSecond
+        ? Object.entries(r.memory.idleCpuMsPerSecond)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')
+        : '—',
+      '—',
     ],
   ];
   const limitRows: [string, string, string][] = [

@@ -53,6 +53,15 @@ describe('the benchmark at a smoke size', () => {
     expect(report.limits.kafka.produceMessagesPerSecond).toBeGreaterThan(0);
     expect(report.limits.kafka.consumeMessagesPerSecond).toBeGreaterThan(0);
     for (const mib of Object.values(report.memory.idleRssMiB)) expect(mib).toBeGreaterThan(0);
+    // Measured from /proc: a number for each service (a process that did nothing at all would show 0).
+    expect(Object.keys(report.memory.idleCpuMsPerSecond ?? {}).sort()).toEqual([
+      'deals',
+      'invoicing',
+      'provisioning',
+      'subscriptions',
+    ]);
+    for (const ms of Object.values(report.memory.idleCpuMsPerSecond ?? {}))
+      expect(Number.isFinite(ms)).toBe(true);
 
     expect(stdout).toContain('| deals end to end (webhook → invoice and licence), flat out |');
     expect(readFileSync(join(out, files[1]!), 'utf8')).toBe(stdout);
