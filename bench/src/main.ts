@@ -6,10 +6,10 @@ import { parseArgs } from 'node:util';
 import { Topics } from '@o2c/contracts';
 import { createKafka, ensureTopics } from '@o2c/messaging';
 import { databaseCounters, kafkaLimit, perDeal, postgresLimit, tableScans } from './limits';
-import { kafkaPid, postgresCpu, processCpu, rssBytes, type CpuProbe } from './proc';
+import { cpuMeter, kafkaPid, postgresCpu, processCpu, rssBytes, type CpuProbe } from './proc';
 import { markdownReport, type BenchReport } from './report';
 import { billRun, intake, now, preview, serialLatency, type BenchDay } from './scenarios';
-import { SERVICES, startStack, stackTopics, type BenchStack } from './stack';
+import { SERVICES, serviceCpuProbes, startStack, stackTopics, type BenchStack } from './stack';
 import { EventWatch } from './watch';
 
 const USAGE = `npm run bench -- [options]
@@ -84,11 +84,7 @@ function say(message: string) {
 }
 
 function cpuProbes(stack: BenchStack): Record<string, CpuProbe> {
-  const probes: Record<string, CpuProbe> = {};
-  for (const service of SERVICES) {
-    const pids = stack.processes.get(service)!.map((p) => p.pid);
-    probes[service] = () => pids.reduce((sum, pid) => sum + processCpu(pid)(), 0);
-  }
+  const probes: Record<string, CpuProbe> = serviceCpuProbes(stack);
   const postgres = postgresCpu();
   if (postgres) probes.postgresql = postgres;
   const kafka = kafkaPid();
@@ -98,11 +94,10 @@ function cpuProbes(stack: BenchStack): Record<string, CpuProbe> {
 
 /** Each service's CPU (user + system, from /proc) per second of wall time over `ms` without traffic. */
 async function idleCpuMsPerSecond(stack: BenchStack, ms: number): Promise<Record<string, number>> {
-  const probes = SERVICES.map((s) => processCpu(stack.first(s).pid));
-  const before = probes.map((probe) => probe());
+  const measured = cpuMeter(serviceCpuProbes(stack));
   await new Promise((resolve) => setTimeout(resolve, ms));
   return Object.fromEntries(
-    SERVICES.map((s, i) => [s, Math.round(((probes[i]!() - before[i]!) * 1_000_000) / ms)]),
+    Object.entries(measured()).map(([service, seconds]) => [service, Math.round((seconds * 1_000_000) / ms)]),
   );
 }
 

@@ -11,6 +11,7 @@ import {
   type ServiceProcess,
   type TestTopics,
 } from '@o2c/testing';
+import { type CpuProbe, processCpu } from './proc';
 
 export const SERVICES = ['deals', 'subscriptions', 'invoicing', 'provisioning'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -183,4 +184,14 @@ async function waitReady(process: ServiceProcess): Promise<void> {
 /** The physical names of the o2c topics of a stack. */
 export function stackTopics(stack: BenchStack): string[] {
   return Object.values(Topics).map((t) => stack.topics.topic(t));
+}
+
+/** The CPU seconds (from /proc) of each service, all its instances together. */
+export function serviceCpuProbes(stack: BenchStack): Record<ServiceName, CpuProbe> {
+  return Object.fromEntries(
+    SERVICES.map((service) => {
+      const pids = stack.processes.get(service)!.map((p) => p.pid);
+      return [service, () => pids.reduce((sum, pid) => sum + processCpu(pid)(), 0)];
+    }),
+  ) as Record<ServiceName, CpuProbe>;
 }

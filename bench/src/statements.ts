@@ -2,9 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Topics } from '@o2c/contracts';
 import { Client } from 'pg';
-import { processCpu } from './proc';
+import { cpuMeter } from './proc';
 import { now, serialLatency } from './scenarios';
-import { SERVICES, startStack } from './stack';
+import { SERVICES, serviceCpuProbes, startStack } from './stack';
 import { EventWatch } from './watch';
 
 const USAGE = `npm run statements -- [options]
@@ -96,16 +96,15 @@ async function main(): Promise<void> {
     await serialLatency(stack, watch, day, `${runId}w`, 3);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const from = statSync(logFile).size;
-    const cpu = SERVICES.map((service) => processCpu(stack.first(service).pid));
-    const cpuBefore = cpu.map((probe) => probe());
+    const measured = cpuMeter(serviceCpuProbes(stack));
     await serialLatency(stack, watch, day, runId, deals);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     // Each service's CPU (user + system) per deal over the same stretch: one deal at a time, so that the
     // processes hardly compete for the cores, and what each costs shows with less noise than flat out.
     const cpuMsPerDeal = Object.fromEntries(
-      SERVICES.map((service, i) => [
+      Object.entries(measured()).map(([service, seconds]) => [
         service,
-        Math.round(((cpu[i]!() - cpuBefore[i]!) * 10_000) / deals) / 10,
+        Math.round((seconds * 10_000) / deals) / 10,
       ]),
     );
     const log = readFileSync(logFile).subarray(from).toString();
