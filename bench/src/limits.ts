@@ -46,6 +46,20 @@ export async function databaseCounters(
   }
 }
 
+/** The server's version and whether autovacuum runs: without it, tables keep their dead rows and planner statistics stay as they were. */
+export async function postgresServer(serverUrl: string): Promise<{ version: string; autovacuum: string }> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ version: string; autovacuum: string }>(
+      `SELECT current_setting('server_version') AS version, current_setting('autovacuum') AS autovacuum`,
+    );
+    return rows[0]!;
+  } finally {
+    await client.end();
+  }
+}
+
 export function perDeal(before: DatabaseCounters, after: DatabaseCounters, deals: number): DatabaseWork {
   const round = (n: number) => Math.round((n / deals) * 10) / 10;
   return {

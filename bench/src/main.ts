@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Topics } from '@o2c/contracts';
 import { createKafka, ensureTopics } from '@o2c/messaging';
-import { databaseCounters, kafkaLimit, perDeal, postgresLimit, tableScans } from './limits';
+import { databaseCounters, kafkaLimit, perDeal, postgresLimit, postgresServer, tableScans } from './limits';
 import { cpuMeter, kafkaPid, postgresCpu, processCpu, rssBytes, type CpuProbe } from './proc';
 import { markdownReport, type BenchReport } from './report';
 import { billRun, intake, now, preview, serialLatency, type BenchDay } from './scenarios';
@@ -123,6 +123,7 @@ async function main() {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
     node: process.version,
+    postgres: await postgresServer(databaseUrl),
   };
   say(`starting the stack (four services, fresh databases and topics)`);
   const stack = await startStack(process.env.BENCH_LOG_LEVEL ?? 'info');

@@ -12,6 +12,8 @@ export interface BenchReport {
     memoryGiB: number;
     loadAverageAtStart: number[];
     node: string;
+    /** Absent in reports made before it was recorded. */
+    postgres?: { version: string; autovacuum: string };
   };
   readonly options: object;
   readonly intake: {
@@ -114,6 +116,9 @@ export function markdownReport(r: BenchReport): string {
     `# o2c benchmark, ${r.startedAt.slice(0, 10)} (${r.label})`,
     '',
     `Commit ${r.commit}; ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB; Node ${r.machine.node}; ` +
+      (r.machine.postgres
+        ? `PostgreSQL ${r.machine.postgres.version}, autovacuum ${r.machine.postgres.autovacuum}; `
+        : '') +
       `load average at start ${r.machine.loadAverageAtStart.join(' / ')}. Everything below was measured in this one run.`,
     '',
     '| figure | measured | target |',

@@ -14,3 +14,4 @@ export * from './operations';
 export * from './deal-builder';
 export * from './stack';
 export * from './deal-closed-event';
+export * from './query-plans';

@@ -36,6 +36,20 @@ interface OutboxRow {
   tracestate: string | null;
 }
 
+/** The relay's read: the oldest unpublished rows, `$1` at most. */
+export const UNPUBLISHED_ROWS = `SELECT position, id, topic, key, type, source, subject, time, data, traceparent, tracestate
+  FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT $1`;
+
+/**
+ * Set on the relay's own connection, for its read of the unpublished rows: walk the index `outbox_unpublished` in
+ * `position` order, whatever the table's statistics say. A published row leaves its entry in that partial index
+ * until the table is vacuumed; a plain index scan visits such an entry once and marks it dead, so the next read
+ * skips it. Planned from statistics that predate the rows (a young table, or one that autovacuum never analyses),
+ * the read was a bitmap scan instead, which marks nothing: every read visited every row published since the last
+ * vacuum (3 ms and 400 pages a read after 1,400 deals, growing with each one).
+ */
+export const RELAY_SESSION = 'SET enable_bitmapscan = off; SET enable_seqscan = off';
+
 /** Arbitrary constant: the advisory lock that makes one relay per database the publisher. */
 const RELAY_LOCK = 7_270_001;
 
@@ -105,7 +119,7 @@ export class OutboxRelay {
     client.on('error', (error) => this.log('error', `outbox relay connection: ${error.message}`));
     this.client = client;
     await client.connect();
-    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    await client.query(`${RELAY_SESSION}; LISTEN ${OUTBOX_CHANNEL}`);
     const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     this.producer = producer;
     await producer.connect();
@@ -149,11 +163,7 @@ export class OutboxRelay {
   /** Publishes the oldest unpublished rows, a batch at most; true when the batch was full (more may wait). */
   private async publishBatch(): Promise<boolean> {
     const limit = this.options.batchSize ?? 200;
-    const { rows } = await this.client!.query<OutboxRow>(
-      `SELECT position, id, topic, key, type, source, subject, time, data, traceparent, tracestate
-         FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT $1`,
-      [limit],
-    );
+    const { rows } = await this.client!.query<OutboxRow>(UNPUBLISHED_ROWS, [limit]);
     if (rows.length === 0) return false;
     const byTopic = new Map<string, ReturnType<typeof encodeEvent>[]>();
     for (const row of rows) {

@@ -1,4 +1,4 @@
-import { type RunningService } from '@o2c/testing';
+import { planOf, type RunningService, sequentialScans, sqlOf } from '@o2c/testing';
 import { type Client } from 'pg';
 import { type EntityManager } from 'typeorm';
 import { type InvoicingEnv } from '../../src/config/env.schema';
@@ -13,30 +13,6 @@ let sut: RunningService<InvoicingEnv>;
 let db: Client;
 const ROWS = 100_000;
 const HOT_TABLES = new Set(['contract_version', 'billed_contract', 'document', 'bill_run']);
-
-/** The SQL and parameters a repository method sends, without running it. */
-async function sqlOf(call: (manager: EntityManager) => Promise<unknown>): Promise<[string, unknown[]]> {
-  let sent: [string, unknown[]] | undefined;
-  const manager = {
-    query: (sql: string, parameters: unknown[] = []) => {
-      sent ??= [sql, parameters];
-      return Promise.resolve([]);
-    },
-  } as unknown as EntityManager;
-  await call(manager).catch(() => undefined);
-  return sent!;
-}
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function scans(node: PlanNode): string[] {
-  const own = node['Node Type'] === 'Seq Scan' && node['Relation Name'] ? [node['Relation Name']] : [];
-  return [...own, ...(node.Plans ?? []).flatMap(scans)];
-}
 
 beforeAll(async () => {
   ({ sut, db } = await startInvoicing());
@@ -100,19 +76,12 @@ describe('the hot queries on 100,000 contracts', () => {
 
   it.each(cases)('%s: no sequential scan of a hot table', async (_, call) => {
     const [sql, parameters] = await sqlOf(call);
-    const { rows } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-      `EXPLAIN (FORMAT JSON) ${sql}`,
-      parameters,
-    );
-    const plan = rows[0]!['QUERY PLAN'][0].Plan;
-    expect(scans(plan).filter((table) => HOT_TABLES.has(table))).toEqual([]);
+    const plan = await planOf(db, sql, parameters);
+    expect(sequentialScans(plan).filter((table) => HOT_TABLES.has(table))).toEqual([]);
   });
 
   it('sees a sequential scan where there is one (the check itself)', async () => {
-    const { rows } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-      `EXPLAIN (FORMAT JSON) SELECT * FROM document WHERE currency = $1`,
-      ['EUR'],
-    );
-    expect(scans(rows[0]!['QUERY PLAN'][0].Plan)).toEqual(['document']);
+    const plan = await planOf(db, `SELECT * FROM document WHERE currency = $1`, ['EUR']);
+    expect(sequentialScans(plan)).toEqual(['document']);
   });
 });
