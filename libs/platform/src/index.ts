@@ -10,6 +10,7 @@ export * from './http/coded-error.filter';
 export * from './http/admin-token.guard';
 export * from './http/api-keys';
 export * from './http/rate-limit';
+export * from './http/validation-metadata-cache';
 export { REQUIRED_SCOPE, RequiresScope } from '@o2c/messaging';
 export * from './jobs/periodic-job';
 export * from './jobs/message-retention.job';
