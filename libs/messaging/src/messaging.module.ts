@@ -10,6 +10,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
+import { type Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock, systemClock } from '@o2c/clock';
 import { type EventSchemas } from './cloudevents/event-schemas';
@@ -83,10 +84,12 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     if (this.options.relay === false) return;
-    const url = (this.dataSource.options as { url?: string }).url;
+    const { url, extra } = this.dataSource.options as { url?: string; extra?: { Client?: typeof Client } };
     if (!url) throw new Error('the outbox relay needs the DataSource to be configured with a url');
     this.relay = new OutboxRelay({
       databaseUrl: url,
+      // Its connection is made as the pool's are.
+      ...(extra?.Client ? { client: extra.Client } : {}),
       kafka: this.kafka,
       topicNamespace: this.options.topicNamespace,
       log: (level, message) => this.logger[level === 'info' ? 'log' : level](message),

@@ -1,5 +1,6 @@
 import { type DataSourceOptions, type EntitySchema, type MigrationInterface, type MixedList } from 'typeorm';
 import { type DatabaseLocation } from './database-url';
+import { preparingClient } from './prepared-statements';
 import { MIGRATIONS_TABLE, serializedMigration } from './serialized-migrations';
 
 export interface ServiceDataSourceInput {
@@ -9,12 +10,14 @@ export interface ServiceDataSourceInput {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   readonly migrations: MixedList<Function | string>;
   readonly poolSize?: number;
+  /** Statements with parameters run as prepared statements of each connection (`preparingClient`); true by default. */
+  readonly preparedStatements?: boolean;
 }
 
 /**
  * TypeORM options every service shares: its own database, explicit migration classes
  * run at start-up (never `synchronize`), each applied once even when several replicas start
- * together (`serializedMigration`), and a bounded pool.
+ * together (`serializedMigration`), and a bounded pool whose connections prepare their statements.
  */
 export function serviceDataSourceOptions(input: ServiceDataSourceInput): DataSourceOptions {
   return {
@@ -26,7 +29,10 @@ export function serviceDataSourceOptions(input: ServiceDataSourceInput): DataSou
     migrationsTableName: MIGRATIONS_TABLE,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    extra: { max: input.poolSize ?? 10 },
+    extra: {
+      max: input.poolSize ?? 10,
+      ...(input.preparedStatements === false ? {} : { Client: preparingClient() }),
+    },
   };
 }
 

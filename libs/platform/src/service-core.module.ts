@@ -76,6 +76,7 @@ export class ServiceCoreModule implements NestModule {
               location,
               entities: options.entities,
               migrations: options.migrations,
+              preparedStatements: options.env.DATABASE_PREPARED_STATEMENTS === 'on',
             });
           },
         }),

@@ -8,6 +8,8 @@ import { OUTBOX_CHANNEL } from './outbox';
 export interface OutboxRelayOptions {
   /** Connection URL of the service's database (the relay keeps one connection of its own). */
   readonly databaseUrl: string;
+  /** The class of that connection: pg's `Client` by default; the pool's own (prepared statements) in a service. */
+  readonly client?: typeof Client;
   readonly kafka: Kafka;
   /**
    * Prefix of the topics published to (`<namespace>.<topic>`); none by default. The outbox keeps
@@ -111,7 +113,7 @@ export class OutboxRelay {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.options.databaseUrl });
+    const client = new (this.options.client ?? Client)({ connectionString: this.options.databaseUrl });
     client.on('notification', () => {
       this.notified = true;
       this.wake?.();

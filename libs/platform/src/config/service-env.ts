@@ -109,6 +109,15 @@ export abstract class ServiceEnv {
   @ParsesWith((v) => resolveDatabaseLocation(v, 'o2c'))
   DATABASE_URL!: string;
 
+  /**
+   * `on`: statements with parameters run as prepared statements of each database connection, parsed and planned
+   * once per connection. `off` behind a pooler that hands one client's statements to several server
+   * connections (PgBouncer in transaction mode before 1.21, or without `max_prepared_statements`).
+   */
+  @IsOptional()
+  @IsIn(['on', 'off'], { message: 'DATABASE_PREPARED_STATEMENTS must be on or off' })
+  DATABASE_PREPARED_STATEMENTS: 'on' | 'off' = 'on';
+
   /** Comma-separated Kafka bootstrap brokers, e.g. `127.0.0.1:9092`. */
   @IsString()
   @IsNotEmpty({ message: 'KAFKA_BROKERS is required, e.g. 127.0.0.1:9092' })

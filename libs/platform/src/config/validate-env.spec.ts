@@ -53,6 +53,16 @@ describe(validateEnv.name, () => {
     );
   });
 
+  it('prepares statements unless DATABASE_PREPARED_STATEMENTS is off; refuses any other value', () => {
+    expect(validateEnv(ExampleEnv, valid).DATABASE_PREPARED_STATEMENTS).toBe('on');
+    expect(
+      validateEnv(ExampleEnv, { ...valid, DATABASE_PREPARED_STATEMENTS: 'off' }).DATABASE_PREPARED_STATEMENTS,
+    ).toBe('off');
+    expect(problemsOf({ ...valid, DATABASE_PREPARED_STATEMENTS: 'no' })).toEqual([
+      'DATABASE_PREPARED_STATEMENTS must be on or off',
+    ]);
+  });
+
   it('takes a topic namespace of lowercase letters and digits separated by dots or dashes; empty is none', () => {
     expect(validateEnv(ExampleEnv, valid).KAFKA_TOPIC_NAMESPACE).toBeUndefined();
     expect(validateEnv(ExampleEnv, { ...valid, KAFKA_TOPIC_NAMESPACE: '' }).KAFKA_TOPIC_NAMESPACE).toBe('');

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import {
+  databaseOnServer,
+  dropDatabase,
+  ensureDatabase,
+  preparingClient,
+  serviceDataSourceOptions,
+  type DatabaseLocation,
+} from '../../src';
+
+describe('preparingClient, on the real PostgreSQL', () => {
+  let database: DatabaseLocation;
+  const open: Client[] = [];
+
+  beforeAll(async () => {
+    database = databaseOnServer(
+      process.env.DATABASE_URL!,
+      `o2c_test_prepared_${randomBytes(4).toString('hex')}`,
+    );
+    await ensureDatabase(database);
+    const setup = new Client({ connectionString: database.url });
+    await setup.connect();
+    await setup.query('CREATE TABLE item (id int PRIMARY KEY, name text NOT NULL)');
+    await setup.end();
+  });
+
+  afterAll(async () => {
+    await Promise.all(open.map((c) => c.end()));
+    if (database) await dropDatabase(database);
+  });
+
+  async function connect(Class: typeof Client): Promise<Client> {
+    const client = new Class({ connectionString: database.url });
+    await client.connect();
+    open.push(client);
+    return client;
+  }
+
+  /** The statements prepared on `client`'s own connection. */
+  async function prepared(client: Client): Promise<{ name: string; statement: string }[]> {
+    const { rows } = await client.query<{ name: string; statement: string }>(
+      'SELECT name, statement FROM pg_prepared_statements ORDER BY name',
+    );
+    return rows;
+  }
+
+  it('prepares each statement with parameters once per connection, under one name for one text', async () => {
+    const Preparing = preparingClient();
+    const [a, b] = [await connect(Preparing), await connect(Preparing)];
+    const insert = 'INSERT INTO item (id, name) VALUES ($1, $2) RETURNING name';
+    expect((await a.query(insert, [1, 'one'])).rows).toEqual([{ name: 'one' }]);
+    expect((await a.query(insert, [2, 'two'])).rows).toEqual([{ name: 'two' }]);
+    await b.query(insert, [3, 'three']);
+    const onA = await prepared(a);
+    expect(onA).toEqual([
+      { name: expect.stringMatching(/^o2c_[0-9a-f]{24}$/) as unknown, statement: insert },
+    ]);
+    expect(await prepared(b)).toEqual(onA);
+    // Without parameters: the simple protocol, nothing prepared.
+    expect((await a.query('SELECT count(*)::int AS n FROM item')).rows).toEqual([{ n: 3 }]);
+    expect(await prepared(a)).toEqual(onA);
+  });
+
+  it('answers as an unprepared statement does, errors included, and the connection goes on', async () => {
+    const client = await connect(preparingClient());
+    const plain = await connect(Client);
+    const read = 'SELECT id, name FROM item WHERE id = ANY($1::int[]) ORDER BY id';
+    expect((await client.query(read, [[1, 3]])).rows).toEqual((await plain.query(read, [[1, 3]])).rows);
+    const insert = 'INSERT INTO item (id, name) VALUES ($1, $2)';
+    await expect(client.query(insert, [1, 'again'])).rejects.toThrow(/duplicate key value/);
+    await expect(client.query(insert, [4, null])).rejects.toThrow(/null value in column "name"/);
+    await client.query(insert, [4, 'four']);
+    expect((await client.query(read, [[4]])).rows).toEqual([{ id: 4, name: 'four' }]);
+    // A statement that PostgreSQL refuses to prepare is not remembered as prepared.
+    const wrong = 'SELECT name FROM no_such_table WHERE id = $1';
+    await expect(client.query(wrong, [1])).rejects.toThrow(/does not exist/);
+    await expect(client.query(wrong, [1])).rejects.toThrow(/does not exist/);
+  });
+
+  it('prepares the first texts up to its limit, and runs any other unprepared', async () => {
+    const client = await connect(preparingClient(2));
+    for (const column of ['id', 'name', 'id + 1']) {
+      await client.query(`SELECT ${column} FROM item WHERE id = $1`, [1]);
+    }
+    expect((await prepared(client)).map((p) => p.statement).sort()).toEqual([
+      'SELECT id FROM item WHERE id = $1',
+      'SELECT name FROM item WHERE id = $1',
+    ]);
+    expect((await client.query('SELECT id + 1 AS next FROM item WHERE id = $1', [1])).rows).toEqual([
+      { next: 2 },
+    ]);
+  });
+
+  it("is the connection of a service's DataSource, unless turned off", async () => {
+    const statement = 'SELECT name FROM item WHERE id = $1';
+    for (const preparedStatements of [true, false]) {
+      const dataSource = new DataSource(
+        serviceDataSourceOptions({
+          location: database,
+          entities: [],
+          migrations: [],
+          poolSize: 1,
+          preparedStatements,
+        }),
+      );
+      await dataSource.initialize();
+      try {
+        await dataSource.query(statement, [1]);
+        const rows = await dataSource.query<{ statement: string }[]>(
+          'SELECT statement FROM pg_prepared_statements',
+        );
+        const texts = rows.map((r) => r.statement);
+        // TypeORM's own statements with parameters (its look at the migrations table) are prepared too.
+        if (preparedStatements) expect(texts).toContain(statement);
+        else expect(texts).toEqual([]);
+      } finally {
+        await dataSource.destroy();
+      }
+    }
+  });
+});
