@@ -21,6 +21,7 @@ const USAGE = `npm run bench -- [options]
   --previews N       preview requests (default 300)
   --limit-seconds S  how long each pgbench run lasts (default 10)
   --skip-scale-out   no second run with two instances of each consuming service
+  --env KEY=VALUE    a setting given to every service (repeatable), e.g. --env DATABASE_PREPARED_STATEMENTS=off
   --label L          suffix of the report's file names (default: the commit)
   --out DIR          where the report goes (default bench/results)`;
 
@@ -35,6 +36,7 @@ function options() {
       previews: { type: 'string', default: '300' },
       'limit-seconds': { type: 'string', default: '10' },
       'skip-scale-out': { type: 'boolean', default: false },
+      env: { type: 'string', multiple: true, default: [] },
       label: { type: 'string' },
       out: { type: 'string', default: join(__dirname, '..', 'results') },
       help: { type: 'boolean', default: false },
@@ -44,7 +46,10 @@ function options() {
     console.log(USAGE);
     process.exit(0);
   }
-  const count = (name: keyof typeof values, min = 1) => {
+  const count = (
+    name: 'deals' | 'concurrency' | 'rate' | 'serial' | 'contracts' | 'previews' | 'limit-seconds',
+    min = 1,
+  ) => {
     const raw = values[name];
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min)
@@ -60,6 +65,13 @@ function options() {
     previews: count('previews', 0),
     limitSeconds: count('limit-seconds'),
     scaleOut: !values['skip-scale-out'],
+    env: Object.fromEntries(
+      values.env.map((setting) => {
+        const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(setting);
+        if (!match) throw new Error(`--env must be KEY=VALUE with KEY in capitals, got "${setting}"`);
+        return [match[1]!, match[2]!];
+      }),
+    ),
     label: values.label ?? git(['rev-parse', '--short', 'HEAD']),
     out: values.out,
   };
@@ -126,7 +138,10 @@ async function main() {
     postgres: await postgresServer(databaseUrl),
   };
   say(`starting the stack (four services, fresh databases and topics)`);
-  const stack = await startStack(process.env.BENCH_LOG_LEVEL ?? 'info');
+  const stack = await startStack(
+    process.env.BENCH_LOG_LEVEL ?? 'info',
+    Object.fromEntries(SERVICES.map((service) => [service, opts.env])),
+  );
   const watch = new EventWatch(brokers, now);
   try {
     await watch.start([stack.topics.topic(Topics.invoices), stack.topics.topic(Topics.licenses)]);

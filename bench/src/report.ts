@@ -119,7 +119,8 @@ export function markdownReport(r: BenchReport): string {
       (r.machine.postgres
         ? `PostgreSQL ${r.machine.postgres.version}, autovacuum ${r.machine.postgres.autovacuum}; `
         : '') +
-      `load average at start ${r.machine.loadAverageAtStart.join(' / ')}. Everything below was measured in this one run.`,
+      `load average at start ${r.machine.loadAverageAtStart.join(' / ')}. Everything below was measured in this one run.` +
+      settingsOf(r.options),
     '',
     '| figure | measured | target |',
     '| --- | --- | --- |',
@@ -164,4 +165,11 @@ export function markdownReport(r: BenchReport): string {
 function ratio(measured: number, limit: number): string {
   if (!limit) return '—';
   return `${((measured / limit) * 100).toFixed(1)} %`;
+}
+
+/** The settings `--env` gave every service, if any. */
+function settingsOf(options: object): string {
+  const env = (options as { env?: Record<string, string> }).env ?? {};
+  const settings = Object.entries(env).map(([key, value]) => `${key}=${value}`);
+  return settings.length === 0 ? '' : ` Every service ran with ${settings.join(', ')}.`;
 }
