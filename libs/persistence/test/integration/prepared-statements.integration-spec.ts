@@ -93,6 +93,44 @@ describe('preparingClient, on the real PostgreSQL', () => {
     ]);
   });
 
+  /**
+   * Prepares a read of table `table` while it holds two rows (analysed, as autovacuum does a young table), runs it
+   * eight times, grows the table to 30,000 rows that nothing analyses, and returns the plan of its next execution,
+   * with the session's plan cache mode.
+   */
+  async function planAfterGrowth(table: string, session?: string): Promise<{ mode: string; plan: string }> {
+    const client = await connect(preparingClient());
+    if (session) await client.query(session);
+    await client.query(`CREATE TABLE ${table} (id serial PRIMARY KEY, contract_id text NOT NULL, body text NOT NULL)
+                        WITH (autovacuum_enabled = false)`);
+    await client.query(`CREATE INDEX ${table}_contract ON ${table} (contract_id)`);
+    await client.query(`INSERT INTO ${table} (contract_id, body) VALUES ('c-1', 'x'), ('c-2', 'x')`);
+    await client.query(`ANALYZE ${table}`);
+    const read = `SELECT id FROM ${table} WHERE contract_id = ANY($1::text[])`;
+    for (let i = 0; i < 8; i += 1) await client.query(read, [['c-1']]);
+    await client.query(
+      `INSERT INTO ${table} (contract_id, body) SELECT 'c-' || g, repeat('x', 200) FROM generate_series(3, 30000) g`,
+    );
+    const { name } = (await prepared(client)).find((p) => p.statement === read)!;
+    const { rows } = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE ${name}('{c-4242}')`);
+    const mode = (await client.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0]!
+      .plan_cache_mode;
+    return { mode, plan: JSON.stringify(rows[0] as object) };
+  }
+
+  it('plans each execution for its values, so a statement prepared on a small table reads it by index once large', async () => {
+    const { mode, plan } = await planAfterGrowth('doc_ours');
+    expect(mode).toBe('force_custom_plan');
+    expect(plan).toContain('doc_ours_contract');
+    expect(plan).not.toContain('Seq Scan');
+  });
+
+  it('(a plan kept from when the table was small, a generic plan as the default mode may choose, scans it whole)', async () => {
+    const { mode, plan } = await planAfterGrowth('doc_kept', 'SET plan_cache_mode = force_generic_plan');
+    expect(mode).toBe('force_generic_plan');
+    expect(plan).toContain('Seq Scan');
+  });
+
   it("is the connection of a service's DataSource, unless turned off", async () => {
     const statement = 'SELECT name FROM item WHERE id = $1';
     for (const preparedStatements of [true, false]) {

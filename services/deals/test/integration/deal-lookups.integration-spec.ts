@@ -40,12 +40,6 @@ describe("the intake's lookups of a deal, on 20,000 accepted deals without stati
     expect(scannedRows(plan).filter(({ rows }) => rows > 5)).toEqual([]);
   });
 
-  it.each(cases)('%s, prepared (its generic plan), reads at most the rows of that deal', async (_, call) => {
-    const [sql, parameters] = await sqlOf(call);
-    const plan = await planOf(under.db, sql, parameters, { analyze: true, generic: true });
-    expect(scannedRows(plan).filter(({ rows }) => rows > 5)).toEqual([]);
-  });
-
   it('sees a scan that reads many rows where there is one (the check itself)', async () => {
     const plan = await planOf(under.db, `SELECT id FROM deal WHERE status = 'accepted' LIMIT 100`, [], {
       analyze: true,

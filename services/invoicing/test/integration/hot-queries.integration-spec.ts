@@ -80,12 +80,6 @@ describe('the hot queries on 100,000 contracts', () => {
     expect(sequentialScans(plan).filter((table) => HOT_TABLES.has(table))).toEqual([]);
   });
 
-  it.each(cases)('%s, prepared (its generic plan): no sequential scan of a hot table', async (_, call) => {
-    const [sql, parameters] = await sqlOf(call);
-    const plan = await planOf(db, sql, parameters, { generic: true });
-    expect(sequentialScans(plan).filter((table) => HOT_TABLES.has(table))).toEqual([]);
-  });
-
   it('sees a sequential scan where there is one (the check itself)', async () => {
     const plan = await planOf(db, `SELECT * FROM document WHERE currency = $1`, ['EUR']);
     expect(sequentialScans(plan)).toEqual(['document']);
