@@ -110,9 +110,10 @@ export abstract class ServiceEnv {
   DATABASE_URL!: string;
 
   /**
-   * `on`: statements with parameters run as prepared statements of each database connection, parsed and planned
-   * once per connection. `off` behind a pooler that hands one client's statements to several server
-   * connections (PgBouncer in transaction mode before 1.21, or without `max_prepared_statements`).
+   * `on`: statements with parameters run as prepared statements of each database connection, parsed once per
+   * connection (and planned for their values on every execution, as before). `off` behind a pooler that hands one
+   * client's statements to several server connections (PgBouncer in transaction mode before 1.21, or without
+   * `max_prepared_statements`).
    */
   @IsOptional()
   @IsIn(['on', 'off'], { message: 'DATABASE_PREPARED_STATEMENTS must be on or off' })
