@@ -69,7 +69,6 @@ interface DealRow {
 }
 
 const COLUMNS = `id, deal_id, revision, kind, status, account_id, contract_id, amends, body, reasons, received_at`;
-/** The newest revision of each deal: what the exception queue shows and replays. */
 /**
  * The revisions of deal `$1`, by its unique key. A lookup that also filters on the status reads them through this
  * (a materialised CTE, planned on its own): the filter `status = 'accepted'` matches the partial index
@@ -79,6 +78,7 @@ const COLUMNS = `id, deal_id, revision, kind, status, account_id, contract_id, a
  */
 const REVISIONS_OF_DEAL = `SELECT ${COLUMNS} FROM deal WHERE deal_id = $1`;
 
+/** The newest revision of each deal: what the exception queue shows and replays. */
 const LATEST = `NOT EXISTS (SELECT 1 FROM deal newer WHERE newer.deal_id = deal.deal_id AND newer.revision > deal.revision)`;
 
 function toRecord(row: DealRow): DealRecord {
