@@ -38,15 +38,21 @@ export function preparingClient(limit = MAX_PREPARED_STATEMENTS): typeof Client 
   };
   return class PreparingClient extends Client {
     // pg's Pool connects with a callback, a caller may await: both are served once the session is set. A session
-    // that cannot be set is a connection that failed, and is closed.
+    // that cannot be set is a connection that failed, and is closed. Until then the connection's errors are the
+    // connect's own: pg also emits a lost connection as an `error` event, which its caller (the Pool) listens to
+    // only once connected, and an `error` event that nobody listens to ends the process.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     override connect(callback?: any): any {
+      const reportedByTheSet = (): void => undefined;
       const ready = super.connect().then(async () => {
+        this.on('error', reportedByTheSet);
         try {
           await super.query(PREPARED_SESSION);
         } catch (error) {
           await this.end().catch(() => undefined);
           throw error;
+        } finally {
+          this.off('error', reportedByTheSet);
         }
         return this;
       });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
+import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import {
   databaseOnServer,
@@ -129,6 +130,60 @@ describe('preparingClient, on the real PostgreSQL', () => {
     const { mode, plan } = await planAfterGrowth('doc_kept', 'SET plan_cache_mode = force_generic_plan');
     expect(mode).toBe('force_generic_plan');
     expect(plan).toContain('Seq Scan');
+  });
+
+  /**
+   * A TCP proxy to the test's PostgreSQL that resets the client's connection as soon as the client sends a text
+   * containing `cut`: a connection lost in the middle of that statement.
+   */
+  async function cuttingProxy(cut: string): Promise<{ url: string; close: () => Promise<void> }> {
+    const target = new URL(database.url);
+    const sockets = new Set<Socket>();
+    const server: Server = createServer((client) => {
+      const upstream = new Socket();
+      sockets.add(client).add(upstream);
+      upstream.connect(Number(target.port || 5432), target.hostname);
+      client.on('data', (chunk: Buffer) => {
+        if (chunk.includes(cut)) {
+          client.resetAndDestroy();
+          upstream.destroy();
+        } else upstream.write(chunk);
+      });
+      upstream.on('data', (chunk: Buffer) => client.write(chunk));
+      for (const socket of [client, upstream]) socket.on('error', () => undefined);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = new URL(database.url);
+    url.hostname = '127.0.0.1';
+    url.port = String((server.address() as AddressInfo).port);
+    return {
+      url: url.toString(),
+      close: async () => {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it('fails the connect, and only the connect, when the connection is lost while its session is set', async () => {
+    const proxy = await cuttingProxy('plan_cache_mode');
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown): void => void uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    const pool = new Pool({ connectionString: proxy.url, Client: preparingClient(), max: 1 });
+    try {
+      await expect(pool.connect()).rejects.toThrow(/ECONNRESET|Connection terminated/);
+      // The lost connection's error event, if nobody listened, would surface here.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(uncaught).toEqual([]);
+      expect(pool.totalCount).toBe(0);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await pool.end();
+      await proxy.close();
+    }
   });
 
   it("is the connection of a service's DataSource, unless turned off", async () => {
