@@ -194,7 +194,8 @@ async function main() {
     const previewResult = opts.previews > 0 ? await preview(stack, day, runId, opts.previews, 4) : undefined;
 
     say(`bill run over ${opts.contracts} contracts`);
-    const billRunResult = opts.contracts > 0 ? await billRun(stack, day, opts.contracts) : undefined;
+    const billRunResult =
+      opts.contracts > 0 ? await billRun(stack, day, opts.contracts, cpuProbes(stack)) : undefined;
     const loadedRss = rss(stack);
     const scans = await tableScans(Object.values(stack.databases).map((d) => d.url));
 

@@ -75,6 +75,15 @@ export function markdownReport(r: BenchReport): string {
       '≥ 2,000/s over 100 k contracts',
     ],
     [
+      'bill run, CPU per document issued, all processes together',
+      r.billRun
+        ? `${fixed(sum(r.billRun.cpuMsPerDocument), 2)} ms (${Object.entries(r.billRun.cpuMsPerDocument)
+            .map(([k, v]) => `${k} ${fixed(v, 2)}`)
+            .join(', ')})`
+        : '—',
+      '—',
+    ],
+    [
       'idle memory per service (RSS)',
       Object.entries(r.memory.idleRssMiB)
         .map(([k, v]) => `${k} ${v}`)

@@ -187,6 +187,8 @@ export interface BillRunResult {
   readonly seconds: number;
   readonly documentsPerSecond: number;
   readonly seedSeconds: number;
+  /** CPU of each process over the run (from the request until it shows finished), per document issued, in ms. */
+  readonly cpuMsPerDocument: Record<string, number>;
 }
 
 /**
@@ -195,7 +197,12 @@ export interface BillRunResult {
  * `POST /v1/bill-runs {"asOf": today}` issues every copy's first document(s); timed from the request until
  * `GET /v1/bill-runs/{id}` shows it finished (polled every 100 ms).
  */
-export async function billRun(stack: BenchStack, day: BenchDay, contracts: number): Promise<BillRunResult> {
+export async function billRun(
+  stack: BenchStack,
+  day: BenchDay,
+  contracts: number,
+  cpu: Readonly<Record<string, CpuProbe>>,
+): Promise<BillRunResult> {
   const db = new Client({ connectionString: stack.databases.invoicing.url });
   await db.connect();
   try {
@@ -232,6 +239,7 @@ export async function billRun(stack: BenchStack, day: BenchDay, contracts: numbe
     const count = async () =>
       Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM document`)).rows[0]!.n);
     const before = await count();
+    const meter = cpuMeter(cpu);
     const started = now();
     const base = stack.first('invoicing').baseUrl;
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}` };
@@ -252,14 +260,19 @@ export async function billRun(stack: BenchStack, day: BenchDay, contracts: numbe
       if (status !== 'running' && status !== 'finished') throw new Error(`bill run: ${JSON.stringify(run)}`);
     }
     const seconds = (now() - started) / 1000;
+    const cpuSeconds = meter();
     const issued = (await count()) - before;
     const round = (x: number) => Math.round(x * 10) / 10;
+    const round2 = (x: number) => Math.round(x * 100) / 100;
     return {
       contracts,
       documentsIssued: issued,
       seconds: round(seconds),
       documentsPerSecond: round(issued / seconds),
       seedSeconds: round(seedSeconds),
+      cpuMsPerDocument: Object.fromEntries(
+        Object.entries(cpuSeconds).map(([name, s]) => [name, round2((s * 1000) / Math.max(1, issued))]),
+      ),
     };
   } finally {
     await db.end();

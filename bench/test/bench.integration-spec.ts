@@ -46,6 +46,11 @@ describe('the benchmark at a smoke size', () => {
     // Every copied contract had its first document issued by the bill run.
     expect(report.billRun!.contracts).toBe(60);
     expect(report.billRun!.documentsIssued).toBeGreaterThanOrEqual(60);
+    // The run's CPU per document, for every process group; invoicing did the issuing.
+    expect(Object.keys(report.billRun!.cpuMsPerDocument).sort()).toEqual(
+      ['deals', 'invoicing', 'kafka', 'postgresql', 'provisioning', 'subscriptions'].sort(),
+    );
+    expect(report.billRun!.cpuMsPerDocument.invoicing).toBeGreaterThan(0);
     expect(report.preview!.documents).toBeGreaterThan(5);
     expect(report.perDeal.rowsWrittenPerDeal).toBeGreaterThan(0);
     expect(report.perDeal.messagesPerDeal).toBeGreaterThanOrEqual(4);

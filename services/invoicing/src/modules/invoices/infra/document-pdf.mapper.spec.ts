@@ -58,6 +58,27 @@ describe(renderDocumentPdf.name, () => {
   });
 });
 
+describe('pdfkit', () => {
+  it('is required by the first PDF rendered, not when the mapper is loaded', async () => {
+    await jest.isolateModulesAsync(async () => {
+      const required = jest.fn();
+      jest.doMock('pdfkit', () => {
+        required();
+        return jest.requireActual<object>('pdfkit');
+      });
+      // A fresh copy of the mapper, in this registry where pdfkit is watched.
+      const mapper = jest.requireActual<{ renderDocumentPdf: typeof renderDocumentPdf }>(
+        './document-pdf.mapper',
+      );
+      expect(required).not.toHaveBeenCalled();
+      const first = await mapper.renderDocumentPdf({ kind: 'invoice', data: invoice() });
+      await mapper.renderDocumentPdf({ kind: 'invoice', data: invoice() });
+      expect(required).toHaveBeenCalledTimes(1);
+      expect(first.subarray(0, 5).toString()).toBe('%PDF-');
+    });
+  });
+});
+
 describe(printable.name, () => {
   it('keeps what the standard fonts print and replaces the rest', () => {
     expect(printable('Müller & Søn – 10 € × 2 − 1')).toBe('Müller & Søn – 10 € × 2 - 1');
