@@ -39,24 +39,22 @@ export interface BenchReport {
 const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
 const fixed = (n: number | undefined, digits = 1) =>
   n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits);
+/** `21.3 ms (deals 3.7, subscriptions 2.7, …)`: CPU per item, all processes together, then each. */
+const cpuSplit = (ms: Record<string, number>, digits = 1) =>
+  `${fixed(sum(ms), digits)} ms (${Object.entries(ms)
+    .map(([k, v]) => `${k} ${fixed(v, digits)}`)
+    .join(', ')})`;
 
 /** The report as Markdown: the issue's figures beside their targets, then the detail. */
 export function markdownReport(r: BenchReport): string {
   const f = r.intake.flatOut;
-  const cpuTotal = sum(f.cpuMsPerDeal);
   const rows: [string, string, string][] = [
     [
       'deals end to end (webhook → invoice and licence), flat out',
       `${fixed(f.endToEndPerSecond)}/s`,
       '≥ 300/s',
     ],
-    [
-      'CPU per deal, all processes together',
-      `${fixed(cpuTotal)} ms (${Object.entries(f.cpuMsPerDeal)
-        .map(([k, v]) => `${k} ${fixed(v)}`)
-        .join(', ')})`,
-      '≤ 6 ms',
-    ],
+    ['CPU per deal, all processes together', cpuSplit(f.cpuMsPerDeal), '≤ 6 ms'],
     [
       `webhook latency p50 / p99, concurrency ${f.concurrency ?? '—'}`,
       `${fixed(f.webhookMs.p50)} / ${fixed(f.webhookMs.p99)} ms`,
@@ -76,11 +74,7 @@ export function markdownReport(r: BenchReport): string {
     ],
     [
       'bill run, CPU per document issued, all processes together',
-      r.billRun
-        ? `${fixed(sum(r.billRun.cpuMsPerDocument), 2)} ms (${Object.entries(r.billRun.cpuMsPerDocument)
-            .map(([k, v]) => `${k} ${fixed(v, 2)}`)
-            .join(', ')})`
-        : '—',
+      r.billRun ? cpuSplit(r.billRun.cpuMsPerDocument, 2) : '—',
       '—',
     ],
     [

@@ -102,13 +102,19 @@ export async function intake(
     webhookMs: summarize(webhook),
     toInvoiceMs: summarize(toInvoice),
     toLicenceMs: summarize(toLicence),
-    cpuMsPerDeal: Object.fromEntries(
-      Object.entries(cpuSeconds).map(([name, seconds]) => [
-        name,
-        round((seconds * 1000) / Math.max(1, accepted)),
-      ]),
-    ),
+    cpuMsPerDeal: cpuMsPer(cpuSeconds, accepted, 1),
   };
+}
+
+/** Each process's CPU seconds as milliseconds per item (a deal, a document), to `digits` decimals. */
+function cpuMsPer(cpuSeconds: Record<string, number>, items: number, digits: number): Record<string, number> {
+  const scale = 10 ** digits;
+  return Object.fromEntries(
+    Object.entries(cpuSeconds).map(([name, seconds]) => [
+      name,
+      Math.round((seconds * 1000 * scale) / Math.max(1, items)) / scale,
+    ]),
+  );
 }
 
 /** One deal at a time, each waited for until its invoice and licence exist: the pipeline's own latency. */
@@ -263,16 +269,13 @@ export async function billRun(
     const cpuSeconds = meter();
     const issued = (await count()) - before;
     const round = (x: number) => Math.round(x * 10) / 10;
-    const round2 = (x: number) => Math.round(x * 100) / 100;
     return {
       contracts,
       documentsIssued: issued,
       seconds: round(seconds),
       documentsPerSecond: round(issued / seconds),
       seedSeconds: round(seedSeconds),
-      cpuMsPerDocument: Object.fromEntries(
-        Object.entries(cpuSeconds).map(([name, s]) => [name, round2((s * 1000) / Math.max(1, issued))]),
-      ),
+      cpuMsPerDocument: cpuMsPer(cpuSeconds, issued, 2),
     };
   } finally {
     await db.end();
