@@ -22,3 +22,4 @@ export * from './provisioning/license-revoked.v1';
 export * from './asyncapi';
 export * from './subscriptions/contract-version.mapper';
 export * from './subscriptions/version-order';
+export * from './schema-fast-path';

@@ -2,38 +2,7 @@ import { ABSENT, changed, invalidPaths } from '../../test/schema-check';
 import { LicenseProvisionedV1 } from './license-provisioned.v1';
 import { LicenseRevokedV1 } from './license-revoked.v1';
 import { LicenseUpdatedV1 } from './license-updated.v1';
-
-function provisioned() {
-  return {
-    licenseId: 'lic-1',
-    accountId: '001Ax00000A1',
-    contractId: 'c-0001',
-    licenseKey: 'eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.eyJzZWF0cyI6NTB9.c2lnbmF0dXJl',
-    keyId: 'k1',
-    entitlements: [
-      {
-        product: 'pro',
-        seats: 50,
-        features: ['sso', 'audit-log'],
-        validFrom: '2026-02-01',
-        validTo: '2027-02-01',
-      },
-    ],
-    issuedAt: '2026-01-20T16:03:01.123Z',
-  };
-}
-
-function revoked() {
-  return {
-    licenseId: 'lic-1',
-    accountId: '001Ax00000A1',
-    contractId: 'c-0001',
-    keyId: 'k1',
-    reason: 'contract_cancelled',
-    effectiveDate: '2026-09-01',
-    revokedAt: '2026-09-01T00:00:05+02:00',
-  };
-}
+import { provisioned, revoked } from '../../test/examples';
 
 describe('licence events', () => {
   it.each([

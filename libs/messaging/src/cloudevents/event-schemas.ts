@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { isSurelyValid } from '@o2c/contracts';
 import { InvalidEventError } from '../errors';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -16,7 +17,12 @@ function paths(errors: readonly ValidationError[], prefix = ''): string[] {
   });
 }
 
-/** Returns `data` as an instance of its type's schema class, or throws InvalidEventError with every problem. */
+/**
+ * Returns `data`, typed as its type's schema class, or throws InvalidEventError with every problem. Valid data is
+ * recognised by the schema's rules run on it directly (isSurelyValid) and returned as it is; anything else is
+ * validated by class-validator on an instance of the class, which names every problem (and is returned when it
+ * finds none).
+ */
 export function validateEventData<T extends object = object>(
   schemas: EventSchemas,
   type: string,
@@ -27,6 +33,7 @@ export function validateEventData<T extends object = object>(
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new InvalidEventError(type, ['data must be a JSON object']);
   }
+  if (isSurelyValid(schema, data)) return data as T;
   const instance = plainToInstance(schema, data) as T;
   const errors = validateSync(instance, {
     whitelist: true,
