@@ -10,7 +10,8 @@ type Holder = Record<string, unknown>;
 
 interface Check {
   readonly metadata: Metadata;
-  readonly constraints: readonly Constraint[];
+  /** The rule's validator objects, taken once: class-validator looks each up in its container on every use. */
+  readonly validators: readonly Constraint['instance'][];
 }
 
 interface PropertyPlan {
@@ -134,15 +135,17 @@ function compile(schema: unknown): ClassPlan {
     const others = ofProperty.filter(
       (m) => m.type !== ValidationTypes.IS_DEFINED && m.type !== ValidationTypes.WHITELIST,
     );
-    const checks = [...defined, ...others.filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION)].map(
-      (metadata) => ({
-        metadata,
-        constraints: storage.getTargetValidatorConstraints(metadata.constraintCls),
-      }),
+    const rules = [...defined, ...others.filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION)];
+    const constraints = rules.map((metadata) =>
+      storage.getTargetValidatorConstraints(metadata.constraintCls),
     );
     // validateSync skips an asynchronous rule and validate awaits it: leave both to class-validator
-    if (checks.some((check) => check.constraints.some((constraint) => constraint.async)))
+    if (constraints.some((ofRule) => ofRule.some((constraint) => constraint.async)))
       return unusable(cls.name);
+    const checks = rules.map((metadata, i) => ({
+      metadata,
+      validators: constraints[i]!.map((constraint) => constraint.instance),
+    }));
     const nested = others.some((m) => m.type === ValidationTypes.NESTED_VALIDATION);
     // an object under @Type without nested validation reaches the rules as an instance, not as the data
     if (type && !nested) return unusable(cls.name);
@@ -160,9 +163,9 @@ function compile(schema: unknown): ClassPlan {
 }
 
 function passesChecks(plan: ClassPlan, object: Holder, value: unknown, checks: readonly Check[]): boolean {
-  for (const { metadata, constraints } of checks) {
+  for (const { metadata, validators } of checks) {
     if (metadata.validateIf && !metadata.validateIf(object, value)) continue;
-    for (const constraint of constraints) {
+    for (const validator of validators) {
       const args = {
         targetName: plan.name,
         property: metadata.propertyName,
@@ -171,9 +174,8 @@ function passesChecks(plan: ClassPlan, object: Holder, value: unknown, checks: r
         constraints: metadata.constraints,
       };
       if (metadata.each && Array.isArray(value)) {
-        for (const each of value as unknown[])
-          if (!isTrue(constraint.instance.validate(each, args))) return false;
-      } else if (!isTrue(constraint.instance.validate(value, args))) {
+        for (const each of value as unknown[]) if (!isTrue(validator.validate(each, args))) return false;
+      } else if (!isTrue(validator.validate(value, args))) {
         return false;
       }
     }
