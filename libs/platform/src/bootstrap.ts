@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { type ServiceEnv } from './config/service-env';
 import { InvalidConfigurationError, validateEnv } from './config/validate-env';
 import { ProblemDetailsFilter, validationPipe } from './http/problem-details';
-import { cacheValidationMetadata } from './http/validation-metadata-cache';
+import { cacheValidationMetadata, useKeyedValidatorContainer } from './http/validation-metadata-cache';
 
 /** Largest request body a service reads (the deal webhook's limit). */
 export const MAX_BODY = '1mb';
@@ -38,6 +38,7 @@ export async function createServiceApp<E extends ServiceEnv>(
 ): Promise<INestApplication> {
   // Every request body, event in and event out is validated by class-validator.
   cacheValidationMetadata();
+  useKeyedValidatorContainer();
   // rawBody: signatures are computed over the bytes as received.
   const app = await NestFactory.create<NestExpressApplication>(definition.appModule(env), {
     bufferLogs: true,

@@ -4,13 +4,14 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  getFromContainer,
   Min,
   MetadataStorage,
   validateSync,
   ValidateNested,
   type ValidationError,
 } from 'class-validator';
-import { cacheValidationMetadata } from './validation-metadata-cache';
+import { cacheValidationMetadata, useKeyedValidatorContainer } from './validation-metadata-cache';
 
 class Line {
   @IsString()
@@ -100,5 +101,31 @@ describe('cacheValidationMetadata', () => {
     }
     expect(problems(validateSync(plainToInstance(Later, { count: 'x' }), OPTIONS))).toEqual(['count:isInt']);
     expect(problems(validateSync(plainToInstance(Later, { count: 2 }), OPTIONS))).toEqual([]);
+  });
+});
+
+describe(useKeyedValidatorContainer.name, () => {
+  it('puts its own container in class-validator: one validator object per class, made on first use', () => {
+    class Counted {
+      static made = 0;
+      constructor() {
+        Counted.made += 1;
+      }
+    }
+    const before = problems(
+      validateSync(plainToInstance(Order, { id: 1, lines: [{ sku: 'A', quantity: 0 }] })),
+    );
+    const fromDefault = getFromContainer(Counted);
+    useKeyedValidatorContainer();
+    const first = getFromContainer(Counted);
+    expect(first).toBeInstanceOf(Counted);
+    expect(first).not.toBe(fromDefault); // the default container's object is no longer the one used
+    expect(getFromContainer(Counted)).toBe(first);
+    expect(Counted.made).toBe(2);
+    const after = problems(
+      validateSync(plainToInstance(Order, { id: 1, lines: [{ sku: 'A', quantity: 0 }] })),
+    );
+    expect(after).toEqual(before);
+    expect(after).toEqual(['lines.0.quantity:min', 'id:isString']);
   });
 });

@@ -1,4 +1,4 @@
-import { getMetadataStorage, type MetadataStorage } from 'class-validator';
+import { getMetadataStorage, useContainer, type MetadataStorage } from 'class-validator';
 
 type Lookup = MetadataStorage['getTargetValidationMetadatas'];
 type Metadatas = ReturnType<Lookup>;
@@ -62,4 +62,30 @@ export function cacheValidationMetadata(storage: MetadataStorage = getMetadataSt
     forget();
     addValidationSchema(schema);
   };
+}
+
+const KEYED = Symbol.for('o2c.keyedValidatorContainer');
+
+/**
+ * Gives class-validator a container that finds the validator object of a rule by its class in a Map. Its own
+ * container keeps them in an array it searches from the start each time a rule runs, and every decorator built with
+ * `ValidateBy` is a class of its own: hundreds in a service, searched for every property of every object validated.
+ * This one makes the same objects (one per class, `new` on first use) and finds each at once. Idempotent; it
+ * replaces a container set with `useContainer` before it (o2c sets none).
+ */
+export function useKeyedValidatorContainer(): void {
+  const marked = globalThis as typeof globalThis & { [KEYED]?: true };
+  if (marked[KEYED]) return;
+  marked[KEYED] = true;
+  const instances = new Map<unknown, unknown>();
+  useContainer({
+    get<T>(someClass: (new (...args: unknown[]) => T) | (() => T)): T {
+      let instance = instances.get(someClass) as T | undefined;
+      if (instance === undefined) {
+        instance = new (someClass as new () => T)();
+        instances.set(someClass, instance);
+      }
+      return instance;
+    },
+  });
 }
