@@ -8,6 +8,7 @@ import { createKafka, ensureTopics } from '@o2c/messaging';
 import { databaseCounters, kafkaLimit, perDeal, postgresLimit, postgresServer, tableScans } from './limits';
 import { cpuMeter, kafkaPid, postgresCpu, processCpu, rssBytes, type CpuProbe } from './proc';
 import { markdownReport, type BenchReport } from './report';
+import { measureEventChecks } from './event-check';
 import { billRun, intake, now, preview, serialLatency, type BenchDay } from './scenarios';
 import { SERVICES, serviceCpuProbes, startStack, stackTopics, type BenchStack } from './stack';
 import { EventWatch } from './watch';
@@ -19,6 +20,7 @@ const USAGE = `npm run bench -- [options]
   --serial N         deals posted one at a time for the pipeline's own latency (default 30)
   --contracts M      contracts of the bill run (default 100000)
   --previews N       preview requests (default 300)
+  --event-checks N   calls per round when timing each event type's schema check (default 10000)
   --limit-seconds S  how long each pgbench run lasts (default 10)
   --skip-scale-out   no second run with two instances of each consuming service
   --env KEY=VALUE    a setting given to every service (repeatable), e.g. --env DATABASE_PREPARED_STATEMENTS=off
@@ -34,6 +36,7 @@ function options() {
       serial: { type: 'string', default: '30' },
       contracts: { type: 'string', default: '100000' },
       previews: { type: 'string', default: '300' },
+      'event-checks': { type: 'string', default: '10000' },
       'limit-seconds': { type: 'string', default: '10' },
       'skip-scale-out': { type: 'boolean', default: false },
       env: { type: 'string', multiple: true, default: [] },
@@ -47,7 +50,15 @@ function options() {
     process.exit(0);
   }
   const count = (
-    name: 'deals' | 'concurrency' | 'rate' | 'serial' | 'contracts' | 'previews' | 'limit-seconds',
+    name:
+      | 'deals'
+      | 'concurrency'
+      | 'rate'
+      | 'serial'
+      | 'contracts'
+      | 'previews'
+      | 'event-checks'
+      | 'limit-seconds',
     min = 1,
   ) => {
     const raw = values[name];
@@ -63,6 +74,7 @@ function options() {
     serial: count('serial', 0),
     contracts: count('contracts', 0),
     previews: count('previews', 0),
+    eventChecks: count('event-checks'),
     limitSeconds: count('limit-seconds'),
     scaleOut: !values['skip-scale-out'],
     env: Object.fromEntries(
@@ -137,6 +149,8 @@ async function main() {
     node: process.version,
     postgres: await postgresServer(databaseUrl),
   };
+  say("checking each event type's data against its schema, three ways");
+  const eventChecks = measureEventChecks(opts.eventChecks);
   say(`starting the stack (four services, fresh databases and topics)`);
   const stack = await startStack(
     process.env.BENCH_LOG_LEVEL ?? 'info',
@@ -238,6 +252,7 @@ async function main() {
       perDeal: { ...work, messagesPerDeal, messageBytes: Math.round(messageBytes) },
       preview: previewResult,
       billRun: billRunResult,
+      eventChecks,
       memory: { idleRssMiB: idleRss, afterLoadRssMiB: loadedRss, idleCpuMsPerSecond: idleCpu },
       tableScans: scans.slice(0, 12),
       limits: {

@@ -1,4 +1,5 @@
 import { type KafkaLimit, type PostgresLimit, type DatabaseWork, type TableScans } from './limits';
+import { type EventCheckRow } from './event-check';
 import { type BillRunResult, type IntakeResult, type PreviewResult } from './scenarios';
 import { type LatencySummary } from './stats';
 
@@ -25,6 +26,8 @@ export interface BenchReport {
   readonly perDeal: DatabaseWork & { messagesPerDeal: number; messageBytes: number };
   readonly preview?: PreviewResult;
   readonly billRun?: BillRunResult;
+  /** Absent in reports made before it was measured. */
+  readonly eventChecks?: EventCheckRow[];
   readonly memory: {
     idleRssMiB: Record<string, number>;
     afterLoadRssMiB: Record<string, number>;
@@ -151,6 +154,7 @@ export function markdownReport(r: BenchReport): string {
       ? `Preview of a five-year ramped deal (${r.preview.documents} documents): ${fixed(r.preview.requestsPerSecond)} requests/s at concurrency ${r.preview.concurrency}, p50 ${fixed(r.preview.latencyMs.p50)} ms, p99 ${fixed(r.preview.latencyMs.p99)} ms.`
       : '',
     '',
+    ...eventCheckSection(r.eventChecks),
     '## Where PostgreSQL reads (sequential scans over the run, before the scale-out run)',
     '',
     '| database | table | sequential scans | rows they read | index scans | live rows |',
@@ -163,6 +167,23 @@ export function markdownReport(r: BenchReport): string {
     `Memory (RSS, MiB) idle: ${JSON.stringify(r.memory.idleRssMiB)}; after the load: ${JSON.stringify(r.memory.afterLoadRssMiB)}.`,
     '',
   ].join('\n');
+}
+
+function eventCheckSection(rows: readonly EventCheckRow[] | undefined): string[] {
+  if (!rows) return [];
+  return [
+    "## Checking an event's data against its schema (the benchmark's own process, before the stack starts)",
+    '',
+    'µs per event, the example of each type as parsed JSON: class-validator alone (plainToInstance and validateSync) with its own container, the same with the keyed container the services install, and validateEventData as the services run it (the quick check; class-validator only for data it declines).',
+    '',
+    '| event type | class-validator | … keyed container | validateEventData |',
+    '| --- | --- | --- | --- |',
+    ...rows.map(
+      (row) =>
+        `| ${row.type} | ${fixed(row.classValidatorMicros)} | ${fixed(row.keyedContainerMicros)} | ${fixed(row.validateEventDataMicros)} |`,
+    ),
+    '',
+  ];
 }
 
 function ratio(measured: number, limit: number): string {

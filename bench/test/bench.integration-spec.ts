@@ -16,7 +16,20 @@ describe('the benchmark at a smoke size', () => {
   it('runs every scenario and writes the report', async () => {
     const args = [
       join(__dirname, '..', 'dist', 'main.js'),
-      ...['--deals', '15', '--concurrency', '4', '--serial', '2', '--contracts', '60', '--previews', '5'],
+      ...[
+        '--deals',
+        '15',
+        '--concurrency',
+        '4',
+        '--serial',
+        '2',
+        '--contracts',
+        '60',
+        '--previews',
+        '5',
+        '--event-checks',
+        '20',
+      ],
       ...['--limit-seconds', '2', '--label', 'smoke', '--out', out],
     ];
     const { stdout } = await run(process.execPath, args, {
@@ -68,6 +81,12 @@ describe('the benchmark at a smoke size', () => {
     for (const ms of Object.values(report.memory.idleCpuMsPerSecond ?? {}))
       expect(Number.isFinite(ms)).toBe(true);
 
+    expect(report.eventChecks!.map((row) => row.type)).toHaveLength(12);
+    for (const row of report.eventChecks!) {
+      for (const micros of [row.classValidatorMicros, row.keyedContainerMicros, row.validateEventDataMicros])
+        expect(micros).toBeGreaterThan(0);
+    }
+    expect(stdout).toContain("## Checking an event's data against its schema");
     expect(stdout).toContain('| deals end to end (webhook → invoice and licence), flat out |');
     expect(readFileSync(join(out, files[1]!), 'utf8')).toBe(stdout);
   }, 600_000);

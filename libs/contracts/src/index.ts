@@ -23,3 +23,4 @@ export * from './asyncapi';
 export * from './subscriptions/contract-version.mapper';
 export * from './subscriptions/version-order';
 export * from './schema-fast-path';
+export { eventDataExamples } from './examples';

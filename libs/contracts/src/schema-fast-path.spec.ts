@@ -9,7 +9,7 @@ import {
   validateSync,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { examplesOf } from '../test/examples';
+import { eventDataExamples } from './examples';
 import { copy } from '../test/schema-check';
 import { eventSchemas } from './event-schemas';
 import { isSurelyValid } from './schema-fast-path';
@@ -114,7 +114,7 @@ describe(isSurelyValid.name, () => {
 
   it.each(types)('passes every example of %s, as class-validator does', (type) => {
     const schema = eventSchemas.get(type)!;
-    for (const example of examplesOf[type]()) {
+    for (const example of eventDataExamples[type]()) {
       expect(classValidatorFinds(schema, example)).toBe(false);
       expect(isSurelyValid(schema, example)).toBe(true);
     }
@@ -122,7 +122,7 @@ describe(isSurelyValid.name, () => {
 
   it.each(types)('answers as class-validator does for 600 changed examples of %s', (type) => {
     const schema = eventSchemas.get(type)!;
-    const examples = examplesOf[type]();
+    const examples = eventDataExamples[type]();
     const next = random(types.indexOf(type) + 1);
     const disagreements: string[] = [];
     let valid = 0;
@@ -140,7 +140,7 @@ describe(isSurelyValid.name, () => {
   describe('answers false, for class-validator to answer, where plainToInstance would not merely copy', () => {
     const [schema, example] = [
       eventSchemas.get('o2c.invoice.paid.v1')!,
-      examplesOf['o2c.invoice.paid.v1']()[0]!,
+      eventDataExamples['o2c.invoice.paid.v1']()[0]!,
     ];
 
     it.each([

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { ABSENT, changed, invalidPaths } from '../../test/schema-check';
 import { DealClosedV1 } from './deal-closed.v1';
-import { amendment, cancellation, newDeal } from '../../test/examples';
+import { amendment, cancellation, newDeal } from '../examples';
 
 describe(DealClosedV1.name, () => {
   it('is published as o2c.deal.closed.v1 on o2c.deals.v1', () => {

@@ -3,7 +3,7 @@ import { CreditNoteIssuedV1 } from './credit-note-issued.v1';
 import { InvoiceIssuedV1 } from './invoice-issued.v1';
 import { InvoiceOverdueV1 } from './invoice-overdue.v1';
 import { InvoicePaidV1 } from './invoice-paid.v1';
-import { creditNote, invoice, overdue, paid } from '../../test/examples';
+import { creditNote, invoice, overdue, paid } from '../examples';
 
 describe('invoicing events', () => {
   it.each([

@@ -2,7 +2,7 @@ import { ABSENT, changed, invalidPaths } from '../../test/schema-check';
 import { LicenseProvisionedV1 } from './license-provisioned.v1';
 import { LicenseRevokedV1 } from './license-revoked.v1';
 import { LicenseUpdatedV1 } from './license-updated.v1';
-import { provisioned, revoked } from '../../test/examples';
+import { provisioned, revoked } from '../examples';
 
 describe('licence events', () => {
   it.each([

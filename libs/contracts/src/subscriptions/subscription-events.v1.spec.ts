@@ -3,7 +3,7 @@ import { SubscriptionActivatedV1 } from './subscription-activated.v1';
 import { SubscriptionAmendedV1 } from './subscription-amended.v1';
 import { SubscriptionCancelledV1 } from './subscription-cancelled.v1';
 import { SubscriptionRenewedV1 } from './subscription-renewed.v1';
-import { activated, amended, cancelled, renewed } from '../../test/examples';
+import { activated, amended, cancelled, renewed } from '../examples';
 
 describe('subscription events', () => {
   it.each([

@@ -1,6 +1,36 @@
-// Test support: one valid example of each event type's data (outside src/, so it is never built or exported).
-import { EventTypes, type EventType } from '../src/topics';
-import { changed, copy } from './schema-check';
+// Valid examples of each event type's data: for the schemas' tests, the benchmark of their check, and readers.
+import { EventTypes, type EventType } from './topics';
+
+/** Marks a property to remove in `changed`. */
+export const ABSENT = Symbol('absent');
+
+/**
+ * A deep copy of plain data, made of this realm's objects and arrays. Jest runs a test file in a vm context, where
+ * structuredClone returns objects of the outer realm: not `Object.prototype` objects of the test's own.
+ */
+export function copy<T>(data: T): T {
+  if (Array.isArray(data)) return data.map((each: unknown) => copy(each)) as T;
+  if (typeof data === 'object' && data !== null) {
+    return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, copy(value)])) as T;
+  }
+  return data;
+}
+
+/** A deep copy of `data` with each `path` (`lines.0.unitPrice`) set to its value, or removed for ABSENT. */
+export function changed(data: object, changes: Record<string, unknown>): object {
+  const result = copy(data) as Record<string, unknown>;
+  for (const [path, value] of Object.entries(changes)) {
+    const keys = path.split('.');
+    const last = keys.pop() as string;
+    const parent = keys.reduce<Record<string, unknown>>(
+      (node, key) => node[key] as Record<string, unknown>,
+      result,
+    );
+    if (value === ABSENT) delete parent[last];
+    else parent[last] = value;
+  }
+  return result;
+}
 
 // The deal.closed examples (deal-webhook.md).
 export const seatPro = {
@@ -351,7 +381,7 @@ export function cancelled() {
 }
 
 /** Valid examples of each event type's data, as its producer sends it. */
-export const examplesOf: Record<EventType, () => object[]> = {
+export const eventDataExamples: Record<EventType, () => object[]> = {
   [EventTypes.dealClosed]: () => [newDeal(), amendment(), cancellation()],
   [EventTypes.subscriptionActivated]: () => [activated()],
   [EventTypes.subscriptionAmended]: () => [amended()],
