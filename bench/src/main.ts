@@ -20,7 +20,7 @@ const USAGE = `npm run bench -- [options]
   --serial N         deals posted one at a time for the pipeline's own latency (default 30)
   --contracts M      contracts of the bill run (default 100000)
   --previews N       preview requests (default 300)
-  --event-checks N   calls per round when timing each event type's schema check (default 10000)
+  --event-checks N   calls per round when timing each event type's schema check (default 2000)
   --limit-seconds S  how long each pgbench run lasts (default 10)
   --skip-scale-out   no second run with two instances of each consuming service
   --env KEY=VALUE    a setting given to every service (repeatable), e.g. --env DATABASE_PREPARED_STATEMENTS=off
@@ -36,7 +36,7 @@ function options() {
       serial: { type: 'string', default: '30' },
       contracts: { type: 'string', default: '100000' },
       previews: { type: 'string', default: '300' },
-      'event-checks': { type: 'string', default: '10000' },
+      'event-checks': { type: 'string', default: '2000' },
       'limit-seconds': { type: 'string', default: '10' },
       'skip-scale-out': { type: 'boolean', default: false },
       env: { type: 'string', multiple: true, default: [] },
