@@ -68,13 +68,15 @@ export class Outbox {
     });
     const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
     // Inserted in the order given (the relay publishes by `position`, a sequence). The notification is delivered
-    // to listening relays when (and only if) the transaction commits.
+    // to listening relays when (and only if) the transaction commits. The events' data go as one JSON array, not
+    // as a jsonb[]: pg would escape every quote of every event into an array literal, and PostgreSQL unescape it.
     await manager.query(
       `WITH recorded AS (
          INSERT INTO outbox (id, topic, key, type, source, subject, time, data, traceparent, tracestate)
-         SELECT e.id, e.topic, e.key, e.type, $5, e.subject, $6, e.data, e.traceparent, e.tracestate
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $7::text[], $8::jsonb[], $9::text[], $10::text[])
-                WITH ORDINALITY AS e(id, topic, key, type, subject, data, traceparent, tracestate, n)
+         SELECT e.id, e.topic, e.key, e.type, $5, e.subject, $6, $8::jsonb -> (e.n::int - 1), e.traceparent,
+                e.tracestate
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $7::text[], $9::text[], $10::text[])
+                WITH ORDINALITY AS e(id, topic, key, type, subject, traceparent, tracestate, n)
           ORDER BY e.n
          RETURNING 1)
        SELECT pg_notify($11, '') FROM (SELECT 1 FROM recorded LIMIT 1) AS any_recorded`,
@@ -86,7 +88,7 @@ export class Outbox {
         this.options.source,
         time,
         column('subject'),
-        column('data'),
+        `[${column('data').join(',')}]`,
         column('traceparent'),
         column('tracestate'),
         OUTBOX_CHANNEL,

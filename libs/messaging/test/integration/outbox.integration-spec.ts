@@ -69,6 +69,25 @@ describe('Outbox.recordAll, on the real PostgreSQL', () => {
     expect(notifications.filter((n) => n.channel === OUTBOX_CHANNEL)).toHaveLength(1);
   });
 
+  it('stores the data of each event exactly as given: quotes, backslashes, braces and commas, other scripts', async () => {
+    const accounts = ['a"b', 'c\\d\\"e', '{"x": [1, 2]}', 'Zürich, “Ltd”', '東京\u2028\t'];
+    const events = accounts.map((account, seq) => ({
+      type: COUNTED,
+      topic: TOPIC,
+      key: `k-${seq}`,
+      data: { account, seq: seq + 1 },
+    }));
+    let ids: string[] = [];
+    await dataSource().transaction(async (manager) => {
+      ids = await outbox().recordAll(manager, events);
+    });
+    const stored = await db.query<{ data: { account: string; seq: number } }>(
+      'SELECT data FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY position',
+      [ids],
+    );
+    expect(stored.rows.map((row) => row.data)).toEqual(accounts.map((account, seq) => ({ account, seq: seq + 1 })));
+  });
+
   it('records nothing when one event of the list is invalid, and says which', async () => {
     const before = (await rows()).length;
     await expect(
