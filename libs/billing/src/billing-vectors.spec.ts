@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CalendarDate } from './calendar/calendar-date';
+import { addDays, CalendarDate } from './calendar/calendar-date';
 import { contractHistory } from './contract/contract-history';
 import { type DealInput, type DealLineInput } from './contract/deal-input';
 import { scheduleDocuments } from './schedule/document-schedule';
@@ -84,6 +84,21 @@ describe('billing-vectors.json', () => {
   describe.each(file.vectors.map((vector) => [vector.name, vector] as const))('%s', (_, vector) => {
     it('reproduces every document line', () => {
       expect([...documentLinesUntil(vector)].sort(order)).toEqual([...vector.documentLines].sort(order));
+    });
+
+    it('gives the same documents up to every date, and the same next one, when scheduled only that far', () => {
+      const history = contractHistory(dealsOf(vector), CalendarDate.parse(vector.asOf));
+      const whole = scheduleDocuments(history);
+      const dates = [
+        ...new Set(whole.flatMap((doc) => [doc.date.toString(), addDays(doc.date, -1).toString()])),
+      ];
+      for (const through of [...dates, vector.asOf].map((date) => CalendarDate.parse(date))) {
+        const partial = scheduleDocuments(history, { through });
+        const upTo = (documents: typeof whole) => documents.filter((doc) => !doc.date.isAfter(through));
+        const next = (documents: typeof whole) => documents.find((doc) => doc.date.isAfter(through));
+        expect(upTo(partial)).toEqual(upTo(whole));
+        expect(next(partial)).toEqual(next(whole));
+      }
     });
 
     it('nets to netByDate on every document date', () => {

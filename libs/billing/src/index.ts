@@ -48,6 +48,7 @@ export type {
   ScheduledLine,
 } from './schedule/scheduled-document';
 export { scheduleDocuments } from './schedule/document-schedule';
+export { regularKeyDate } from './schedule/scheduled-document';
 export { type PresentedDocument, presentDocument } from './schedule/document-presenter';
 
 /** §3 Amounts — proration/: net price, full and partial periods by days, one rounding per line (internal). */

@@ -88,7 +88,33 @@ function dayInTerm(history: ContractVersion[], position: number): CalendarDate {
   return addDays(start, Math.floor(position * daysBetween(start, end)));
 }
 
+/** The documents of `schedule` dated up to `through`, and the first one after it: what a planner may ask. */
+function asOfView(schedule: ScheduledDocument[], through: CalendarDate) {
+  const upTo = schedule.filter((doc) => !doc.date.isAfter(through));
+  const next = schedule.find((doc) => doc.date.isAfter(through));
+  return { upTo, next };
+}
+
 describe('billing schedule properties', () => {
+  it('with `through`, has the same documents up to that day and the same next one as the whole schedule', () => {
+    fc.assert(
+      fc.property(
+        contracts,
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.integer({ min: -40, max: 4 * 366 }),
+        (contract, position, quantity, throughDay) => {
+          const base = [applyDeal(undefined, dealOf(contract))];
+          const history = amend(base, 'D2', dayInTerm(base, position), quantity);
+          const through = addDays(startOf(contract), throughDay);
+          const whole = scheduleDocuments(history);
+          const partial = scheduleDocuments(history, { through });
+          expect(asOfView(partial, through)).toEqual(asOfView(whole, through));
+        },
+      ),
+    );
+  });
+
   it('has no gap and no overlap: the regular lines of a charge tile its term', () => {
     fc.assert(
       fc.property(contracts, (contract) => {

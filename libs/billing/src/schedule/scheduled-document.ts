@@ -1,5 +1,5 @@
 import type { Fraction } from '@o2c/money';
-import { addDays, type CalendarDate } from '../calendar/calendar-date';
+import { addDays, CalendarDate } from '../calendar/calendar-date';
 import type { Period } from '../calendar/period';
 import type { ContractChange, ContractVersion } from '../contract/contract';
 import type { PricePeriod } from './billing-periods';
@@ -105,4 +105,9 @@ export function document(
 /** The key of the regular invoice of the period starting on `date`. */
 export function regularKey(date: CalendarDate): string {
   return `regular:${date.toString()}`;
+}
+
+/** The date of the regular invoice whose key is `key` (its period's start); undefined for any other key. */
+export function regularKeyDate(key: string): CalendarDate | undefined {
+  return key.startsWith('regular:') ? CalendarDate.parse(key.slice('regular:'.length)) : undefined;
 }

@@ -6,6 +6,7 @@ import {
   type CalendarDate,
   type ContractVersion,
   type ScheduledDocument,
+  regularKeyDate,
   scheduleDocuments,
   type TaxRates,
   type TaxTreatment,
@@ -140,6 +141,7 @@ export class IssueDueDocumentsHandler {
       contractId,
       stored,
       known?.issued ?? (await this.repository.issued(manager, contractId)),
+      asOf,
     );
     if (plan === undefined) return [];
     const { parties, latest, pending, issued } = plan;
@@ -175,7 +177,12 @@ export class IssueDueDocumentsHandler {
    * to issue yet (a change dated before others restates them, one event each: bill once the last of them is here).
    * Throws `CannotIssueError` when its documents cannot be issued.
    */
-  plan(contractId: string, stored: StoredContractVersion[], issuedRows: IssuedRow[]): IssuePlan | undefined {
+  plan(
+    contractId: string,
+    stored: StoredContractVersion[],
+    issuedRows: IssuedRow[],
+    asOf: CalendarDate,
+  ): IssuePlan | undefined {
     const last = stored.at(-1)!.data;
     const account = last.account;
     if (!account) throw new CannotIssueError(`contract ${contractId} names no customer account details`);
@@ -216,7 +223,13 @@ export class IssueDueDocumentsHandler {
       currency: history.at(-1)!.currency,
     };
     const issued = new Map(issuedRows.map((row) => [row.documentKey, row]));
-    const schedule = scheduleDocuments(history);
+    // The schedule up to `asOf` and the next document after it is all a plan issues or dates; its corrections
+    // compare what was issued with the schedule, so it reaches the latest regular invoice issued too.
+    const through = issuedRows.reduce((latest, row) => {
+      const date = regularKeyDate(row.documentKey);
+      return date?.isAfter(latest) ? date : latest;
+    }, asOf);
+    const schedule = scheduleDocuments(history, { through });
 
     const pending: Pending[] = schedule
       .filter((document) => !issued.has(document.key))

@@ -182,7 +182,7 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
         }
         counts.contracts++;
         items.push({ run: BILL_RUN, itemId: contractId, contractId, asOf: summary.asOf });
-        const plan = this.planOf(contractId, knownOf(contractId));
+        const plan = this.planOf(contractId, knownOf(contractId), asOf);
         if (plan && this.issue.issuesTogether(plan, asOf)) plans.set(contractId, plan);
       }
       // Contracts with only invoices of their schedule due: in a few statements together. The others (credit
@@ -238,10 +238,11 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
   private planOf(
     contractId: string,
     known: { versions: StoredContractVersion[]; issued: IssuedRow[] } | undefined,
+    asOf: CalendarDate,
   ): IssuePlan | undefined {
     if (!known || known.versions.length === 0) return undefined;
     try {
-      return this.issue.plan(contractId, known.versions, known.issued);
+      return this.issue.plan(contractId, known.versions, known.issued, asOf);
     } catch {
       return undefined;
     }
