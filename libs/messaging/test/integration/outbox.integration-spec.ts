@@ -85,7 +85,9 @@ describe('Outbox.recordAll, on the real PostgreSQL', () => {
       'SELECT data FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY position',
       [ids],
     );
-    expect(stored.rows.map((row) => row.data)).toEqual(accounts.map((account, seq) => ({ account, seq: seq + 1 })));
+    expect(stored.rows.map((row) => row.data)).toEqual(
+      accounts.map((account, seq) => ({ account, seq: seq + 1 })),
+    );
   });
 
   it('records nothing when one event of the list is invalid, and says which', async () => {
