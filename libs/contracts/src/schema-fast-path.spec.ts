@@ -156,6 +156,18 @@ describe(isSurelyValid.name, () => {
       expect(isSurelyValid(schema, data)).toBe(false);
     });
 
+    it('and while Object.prototype has an enumerable property (a polluted prototype)', () => {
+      const data = { ...example };
+      expect(isSurelyValid(schema, data)).toBe(true);
+      Object.defineProperty(Object.prototype, 'polluted', { value: 1, enumerable: true, configurable: true });
+      try {
+        expect(isSurelyValid(schema, data)).toBe(false);
+      } finally {
+        delete (Object.prototype as Record<string, unknown>)['polluted'];
+      }
+      expect(isSurelyValid(schema, data)).toBe(true);
+    });
+
     it('and for a class whose fields have defaults, which plainToInstance keeps', () => {
       class WithDefault {
         @IsInt()

@@ -65,7 +65,8 @@ function isPlainData(value: unknown): boolean {
     return true;
   }
   if (prototype !== Object.prototype) return false;
-  for (const key of Object.keys(value)) {
+  // for…in, not Object.keys: no array made; an enumerable key inherited from Object.prototype is refused below
+  for (const key in value) {
     if (key in Object.prototype || !isPlainData((value as Holder)[key])) return false;
   }
   return true;
@@ -195,7 +196,7 @@ function passesObject(plan: ClassPlan, object: Holder): boolean {
   // forbidUnknownValues: a class without rules is an error
   if (!plan.usable || plan.properties.length === 0) return false;
   // whitelist with forbidNonWhitelisted: a key without rules is an error
-  for (const key of Object.keys(object)) if (!plan.names.has(key)) return false;
+  for (const key in object) if (!plan.names.has(key)) return false; // plain data: for…in sees the own keys
   for (const property of plan.properties) {
     const value = object[property.name];
     if (!conditionsHold(property.conditions, object, value)) continue;
