@@ -31,6 +31,13 @@ interface ClassPlan {
   readonly properties: readonly PropertyPlan[];
 }
 
+/** How o2c validates event data with class-validator (validateEventData), and what isSurelyValid mirrors. */
+export const EVENT_DATA_VALIDATION = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+} as const;
+
 const KNOWN_TYPES = new Set<string>([
   ValidationTypes.CUSTOM_VALIDATION,
   ValidationTypes.NESTED_VALIDATION,
@@ -217,7 +224,7 @@ function conditionsHold(conditions: readonly Metadata[], object: Holder, value: 
 
 /**
  * True only when validating `data` as `schema` the way o2c does it (class-transformer's plainToInstance, then
- * class-validator with whitelist, forbidNonWhitelisted and forbidUnknownValues, its default) finds no problem.
+ * class-validator with EVENT_DATA_VALIDATION: forbidUnknownValues is its default) finds no problem.
  * False means it may find one: run it for the answer and its messages. It runs the same rules, found once per
  * class, on `data` as it is, without building the instances and the error objects. It answers false for data that
  * plainToInstance would not merely copy (a Date, a class instance, a key named like a method of Object) and for a

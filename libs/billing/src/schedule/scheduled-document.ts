@@ -102,12 +102,14 @@ export function document(
   };
 }
 
+const REGULAR = 'regular:';
+
 /** The key of the regular invoice of the period starting on `date`. */
 export function regularKey(date: CalendarDate): string {
-  return `regular:${date.toString()}`;
+  return `${REGULAR}${date.toString()}`;
 }
 
 /** The date of the regular invoice whose key is `key` (its period's start); undefined for any other key. */
 export function regularKeyDate(key: string): CalendarDate | undefined {
-  return key.startsWith('regular:') ? CalendarDate.parse(key.slice('regular:'.length)) : undefined;
+  return key.startsWith(REGULAR) ? CalendarDate.parse(key.slice(REGULAR.length)) : undefined;
 }

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { isSurelyValid } from '@o2c/contracts';
+import { EVENT_DATA_VALIDATION, isSurelyValid } from '@o2c/contracts';
 import { InvalidEventError } from '../errors';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -35,11 +35,7 @@ export function validateEventData<T extends object = object>(
   }
   if (isSurelyValid(schema, data)) return data as T;
   const instance = plainToInstance(schema, data) as T;
-  const errors = validateSync(instance, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-  });
+  const errors = validateSync(instance, EVENT_DATA_VALIDATION);
   if (errors.length > 0) throw new InvalidEventError(type, paths(errors));
   return instance;
 }

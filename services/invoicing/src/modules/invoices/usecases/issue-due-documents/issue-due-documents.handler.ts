@@ -175,7 +175,8 @@ export class IssueDueDocumentsHandler {
   /**
    * What a contract has to issue, worked out from what it stored, writing nothing; undefined when it has nothing
    * to issue yet (a change dated before others restates them, one event each: bill once the last of them is here).
-   * Throws `CannotIssueError` when its documents cannot be issued.
+   * Throws `CannotIssueError` when its documents cannot be issued. Its schedule reaches `asOf` (or the latest
+   * regular invoice issued, when later) and the next document after it, not the whole term.
    */
   plan(
     contractId: string,
