@@ -19,6 +19,12 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** Polling interval when no NOTIFY arrives (the fallback). */
   readonly pollIntervalMs?: number;
+  /**
+   * How long a published batch may wait to be marked sent: its mark rides on the next read of the outbox (one
+   * statement instead of two), which under load comes sooner; when none has come by then, the relay reads (and
+   * marks) anyway. 100 ms by default.
+   */
+  readonly markDelayMs?: number;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Fault injection for tests: runs after a batch is published and before it is marked sent. */
   readonly afterPublish?: (ids: readonly string[]) => Promise<void>;
@@ -38,9 +44,21 @@ interface OutboxRow {
   tracestate: string | null;
 }
 
+const OUTBOX_COLUMNS = 'position, id, topic, key, type, source, subject, time, data, traceparent, tracestate';
+
 /** The relay's read: the oldest unpublished rows, `$1` at most. */
-export const UNPUBLISHED_ROWS = `SELECT position, id, topic, key, type, source, subject, time, data, traceparent, tracestate
+export const UNPUBLISHED_ROWS = `SELECT ${OUTBOX_COLUMNS}
   FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT $1`;
+
+/**
+ * The relay's read after it published a batch: marks that batch sent (`$2`, its ids) and reads the oldest rows
+ * still unpublished, `$1` at most, in one statement. The read sees the table as it was before the mark, so it
+ * leaves the batch's rows out by id.
+ */
+export const MARK_AND_READ = `WITH marked AS (
+    UPDATE outbox SET published_at = now() WHERE id = ANY($2::uuid[]) AND published_at IS NULL)
+  SELECT ${OUTBOX_COLUMNS}
+  FROM outbox WHERE published_at IS NULL AND id <> ALL($2::uuid[]) ORDER BY position LIMIT $1`;
 
 /**
  * Set on the relay's own connection, for its read of the unpublished rows: walk the index `outbox_unpublished` in
@@ -51,6 +69,13 @@ export const UNPUBLISHED_ROWS = `SELECT position, id, topic, key, type, source, 
  * vacuum (3 ms and 400 pages a read after 1,400 deals, growing with each one).
  */
 export const RELAY_SESSION = 'SET enable_bitmapscan = off; SET enable_seqscan = off';
+
+/**
+ * Also set on the relay's connection: its only writes are the marks of published rows, and a mark lost to a crash
+ * of PostgreSQL means its rows are published again, which the consumers' inboxes absorb (delivery is at least
+ * once). So a mark does not wait for its WAL to reach the disk.
+ */
+export const RELAY_COMMIT = 'SET synchronous_commit = off';
 
 /** Arbitrary constant: the advisory lock that makes one relay per database the publisher. */
 const RELAY_LOCK = 7_270_001;
@@ -71,6 +96,8 @@ export class OutboxRelay {
   /** A NOTIFY came since the last read of the outbox began: rows may be waiting that it did not see. */
   private notified = false;
   private leader = false;
+  /** Ids of the rows published and not yet marked sent: marked by the next read. */
+  private unmarked: string[] = [];
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -95,6 +122,12 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.markPublished().catch((error: unknown) =>
+      this.log(
+        'warn',
+        `outbox relay: rows published but not marked sent, to be published again: ${String(error)}`,
+      ),
+    );
     await this.disconnect();
   }
 
@@ -121,7 +154,7 @@ export class OutboxRelay {
     client.on('error', (error) => this.log('error', `outbox relay connection: ${error.message}`));
     this.client = client;
     await client.connect();
-    await client.query(`${RELAY_SESSION}; LISTEN ${OUTBOX_CHANNEL}`);
+    await client.query(`${RELAY_SESSION}; ${RELAY_COMMIT}; LISTEN ${OUTBOX_CHANNEL}`);
     const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     this.producer = producer;
     await producer.connect();
@@ -150,7 +183,11 @@ export class OutboxRelay {
       // Read again at once only when the batch was full or a row was committed since the read began (its NOTIFY
       // came): a read that found less than a batch saw every row committed before it, so a read right after it
       // would find nothing (one statement per wake-up saved). Otherwise wait for a NOTIFY, or poll.
-      if (!more && !this.notified && this.running) await this.sleep(this.options.pollIntervalMs ?? 1_000);
+      // A batch waiting for its mark is marked by the next read, at the latest after `markDelayMs`.
+      if (!more && !this.notified && this.running) {
+        const poll = this.options.pollIntervalMs ?? 1_000;
+        await this.sleep(this.unmarked.length > 0 ? Math.min(poll, this.options.markDelayMs ?? 100) : poll);
+      }
     }
   }
 
@@ -162,10 +199,18 @@ export class OutboxRelay {
     return rows[0]?.locked === true;
   }
 
-  /** Publishes the oldest unpublished rows, a batch at most; true when the batch was full (more may wait). */
+  /**
+   * Marks the batch published last (if it is not yet) and publishes the oldest unpublished rows, a batch at most;
+   * true when the batch was full (more may wait). The new batch is marked by the next read.
+   */
   private async publishBatch(): Promise<boolean> {
     const limit = this.options.batchSize ?? 200;
-    const { rows } = await this.client!.query<OutboxRow>(UNPUBLISHED_ROWS, [limit]);
+    const unmarked = this.unmarked;
+    const { rows } =
+      unmarked.length > 0
+        ? await this.client!.query<OutboxRow>(MARK_AND_READ, [limit, unmarked])
+        : await this.client!.query<OutboxRow>(UNPUBLISHED_ROWS, [limit]);
+    this.unmarked = [];
     if (rows.length === 0) return false;
     const byTopic = new Map<string, ReturnType<typeof encodeEvent>[]>();
     for (const row of rows) {
@@ -180,9 +225,20 @@ export class OutboxRelay {
     });
     const ids = rows.map((r) => r.id);
     await this.options.afterPublish?.(ids);
-    await this.client!.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+    this.unmarked = ids;
     for (const [topic, messages] of byTopic) messagingMetrics().published.add(messages.length, { topic });
     return rows.length === limit;
+  }
+
+  /** Marks the batch published last sent, on its own (when the relay stops). */
+  private async markPublished(): Promise<void> {
+    const ids = this.unmarked;
+    if (ids.length === 0 || !this.client || !this.leader) return;
+    await this.client.query(
+      `UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL`,
+      [ids],
+    );
+    this.unmarked = [];
   }
 
   private sleep(ms: number): Promise<void> {

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { databaseOnServer, dropDatabase, ensureDatabase, type DatabaseLocation } from '@o2c/persistence';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { messagingMigrations, RELAY_SESSION, UNPUBLISHED_ROWS } from '../../src';
+import { MARK_AND_READ, messagingMigrations, RELAY_SESSION, UNPUBLISHED_ROWS } from '../../src';
 
 // The relay reads the outbox for unpublished rows after every commit. Rows it published leave dead entries in the
 // partial index of unpublished rows until the table is vacuumed; here autovacuum is off for the table (as it is on
@@ -58,7 +58,10 @@ describe("the outbox relay's read of the unpublished rows, on the real PostgreSQ
   });
 
   /** Runs the relay's read twice on a fresh connection set up as `session` says; the second read's plan. */
-  async function secondRead(session?: string): Promise<{ rows: number; plan: PlanNode[] }> {
+  async function secondRead(
+    session?: string,
+    read: { text: string; values: unknown[] } = { text: UNPUBLISHED_ROWS, values: [200] },
+  ): Promise<{ rows: number; plan: PlanNode[] }> {
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
@@ -66,13 +69,13 @@ describe("the outbox relay's read of the unpublished rows, on the real PostgreSQ
       const explain = async () =>
         (
           await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Actual Rows'?: number }] }>(
-            `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${UNPUBLISHED_ROWS}`,
-            [200],
+            `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${read.text}`,
+            read.values,
           )
         ).rows[0]!['QUERY PLAN'][0].Plan;
       await explain();
       const plan = await explain();
-      const { rows } = await client.query(UNPUBLISHED_ROWS, [200]);
+      const { rows } = await client.query(read.text, read.values);
       return { rows: rows.length, plan: nodes(plan) };
     } finally {
       await client.end();
@@ -93,6 +96,18 @@ describe("the outbox relay's read of the unpublished rows, on the real PostgreSQ
     const { rows, plan } = await secondRead(RELAY_SESSION);
     expect(rows).toBe(3);
     expect(plan.map((n) => n['Index Name']).filter(Boolean)).toEqual(['outbox_unpublished']);
+    expect(plan.some((n) => /Bitmap|Seq Scan/.test(n['Node Type']))).toBe(false);
+    expect(pages(plan)).toBeLessThan(20);
+  });
+  it('reads the same way when the read also marks the batch before it', async () => {
+    const notInTable = [randomUUID(), randomUUID()];
+    const { rows, plan } = await secondRead(RELAY_SESSION, {
+      text: MARK_AND_READ,
+      values: [200, notInTable],
+    });
+    expect(rows).toBe(3);
+    const indexes = plan.map((n) => n['Index Name']).filter(Boolean);
+    expect(indexes).toContain('outbox_unpublished');
     expect(plan.some((n) => /Bitmap|Seq Scan/.test(n['Node Type']))).toBe(false);
     expect(pages(plan)).toBeLessThan(20);
   });
