@@ -79,21 +79,21 @@ const entitlementOf = (row: EntitlementDbRow): StoredEntitlement => ({
 /** Contracts, their versions, the entitlements in force and their history. */
 @Injectable()
 export class EntitlementRepository {
-  /** The contract's row, created on its first event and locked until the transaction ends. */
+  /**
+   * The contract's row, created on its first event and locked until the transaction ends (one statement: an
+   * existing row is "updated" to itself, which locks it and returns it as it is).
+   */
   async lockContract(
     manager: EntityManager,
     contractId: string,
     accountId: string,
     now: Date,
   ): Promise<ContractRow> {
-    await manager.query(
-      `INSERT INTO contract (contract_id, account_id, latest_version, updated_at) VALUES ($1, $2, 0, $3)
-       ON CONFLICT (contract_id) DO NOTHING`,
-      [contractId, accountId, now],
-    );
     const rows = await manager.query<ContractDbRow[]>(
-      `SELECT ${CONTRACT_COLUMNS} FROM contract WHERE contract_id = $1 FOR UPDATE`,
-      [contractId],
+      `INSERT INTO contract (contract_id, account_id, latest_version, updated_at) VALUES ($1, $2, 0, $3)
+       ON CONFLICT (contract_id) DO UPDATE SET contract_id = EXCLUDED.contract_id
+       RETURNING ${CONTRACT_COLUMNS}`,
+      [contractId, accountId, now],
     );
     return contractOf(rows[0]!);
   }
@@ -142,8 +142,10 @@ export class EntitlementRepository {
     now: Date,
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO contract_version (contract_id, version, event_id, event_type, relevant_date, data, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `WITH added AS (
+         INSERT INTO contract_version (contract_id, version, event_id, event_type, relevant_date, data, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7))
+       UPDATE contract SET latest_version = GREATEST(latest_version, $2), updated_at = $7 WHERE contract_id = $1`,
       [
         contractId,
         record.version,
@@ -153,10 +155,6 @@ export class EntitlementRepository {
         JSON.stringify(record.data),
         now,
       ],
-    );
-    await manager.query(
-      `UPDATE contract SET latest_version = GREATEST(latest_version, $2), updated_at = $3 WHERE contract_id = $1`,
-      [contractId, record.version, now],
     );
   }
 
@@ -228,21 +226,45 @@ export class EntitlementRepository {
     return rows.map(entitlementOf);
   }
 
-  /** Replaces the contract's entitlements in force with `entitlements`, all under one licence (two statements). */
+  /**
+   * Replaces the contract's entitlements in force with `entitlements`, all under one licence, and records `changes`
+   * in their order, in one statement: products no longer granted are deleted, the others inserted or overwritten
+   * whole (two disjoint sets of rows, so the order in which PostgreSQL runs the parts does not matter).
+   */
   async replaceEntitlements(
     manager: EntityManager,
     contract: ContractRow,
     licenseId: string,
     entitlements: readonly Entitlement[],
+    changes: readonly RecordedChange[],
     now: Date,
   ): Promise<void> {
-    await manager.query(`DELETE FROM entitlement WHERE contract_id = $1`, [contract.contractId]);
-    if (entitlements.length === 0) return;
     await manager.query(
-      `INSERT INTO entitlement (contract_id, product, account_id, licence_id, seats, features, valid_from, valid_to, since, updated_at)
-       SELECT $1, e.product, $2, $3, e.seats, e.features, e.valid_from, e.valid_to, e.since, $4
-         FROM jsonb_to_recordset($5::jsonb)
-           AS e(product text, seats integer, features jsonb, valid_from date, valid_to date, since date)`,
+      `WITH wanted AS (
+         SELECT e.* FROM jsonb_to_recordset($5::jsonb)
+           AS e(product text, seats integer, features jsonb, valid_from date, valid_to date, since date)),
+       gone AS (
+         DELETE FROM entitlement WHERE contract_id = $1 AND product NOT IN (SELECT product FROM wanted)),
+       kept AS (
+         INSERT INTO entitlement (contract_id, product, account_id, licence_id, seats, features, valid_from, valid_to,
+                                  since, updated_at)
+         SELECT $1, w.product, $2, $3, w.seats, w.features, w.valid_from, w.valid_to, w.since, $4 FROM wanted w
+         ON CONFLICT (contract_id, product) DO UPDATE SET
+           account_id = EXCLUDED.account_id, licence_id = EXCLUDED.licence_id, seats = EXCLUDED.seats,
+           features = EXCLUDED.features, valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to,
+           since = EXCLUDED.since, updated_at = EXCLUDED.updated_at)
+       INSERT INTO entitlement_change (account_id, contract_id, product, kind, effective_date, applied_as_of, event_id,
+                                       event_type, contract_version, before, after, licence_id, licence_event, recorded_at)
+       SELECT c.account_id, c.contract_id, c.product, c.kind, c.effective_date, c.applied_as_of, c.event_id,
+              c.event_type, c.contract_version, c.before, c.after, c.licence_id, c.licence_event, c.recorded_at
+         FROM ROWS FROM (jsonb_to_recordset($6::jsonb)
+                AS (account_id text, contract_id text, product text, kind text, effective_date date,
+                    applied_as_of date, event_id text, event_type text, contract_version integer, before jsonb,
+                    after jsonb, licence_id text, licence_event text, recorded_at timestamptz))
+              WITH ORDINALITY AS c(account_id, contract_id, product, kind, effective_date, applied_as_of, event_id,
+                                   event_type, contract_version, before, after, licence_id, licence_event,
+                                   recorded_at, n)
+        ORDER BY c.n`,
       [
         contract.contractId,
         contract.accountId,
@@ -258,27 +280,6 @@ export class EntitlementRepository {
             since: e.since,
           })),
         ),
-      ],
-    );
-  }
-
-  /** Records `changes` in one statement, in their order. */
-  async recordChanges(manager: EntityManager, changes: readonly RecordedChange[]): Promise<void> {
-    if (changes.length === 0) return;
-    await manager.query(
-      `INSERT INTO entitlement_change (account_id, contract_id, product, kind, effective_date, applied_as_of, event_id,
-                                       event_type, contract_version, before, after, licence_id, licence_event, recorded_at)
-       SELECT c.account_id, c.contract_id, c.product, c.kind, c.effective_date, c.applied_as_of, c.event_id,
-              c.event_type, c.contract_version, c.before, c.after, c.licence_id, c.licence_event, c.recorded_at
-         FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-                AS (account_id text, contract_id text, product text, kind text, effective_date date,
-                    applied_as_of date, event_id text, event_type text, contract_version integer, before jsonb,
-                    after jsonb, licence_id text, licence_event text, recorded_at timestamptz))
-              WITH ORDINALITY AS c(account_id, contract_id, product, kind, effective_date, applied_as_of, event_id,
-                                   event_type, contract_version, before, after, licence_id, licence_event,
-                                   recorded_at, n)
-        ORDER BY c.n`,
-      [
         JSON.stringify(
           changes.map((change) => ({
             account_id: change.accountId,

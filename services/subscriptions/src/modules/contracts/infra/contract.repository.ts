@@ -72,24 +72,22 @@ export class ContractRepository {
     },
   ): Promise<void> {
     const state: ContractStateV1 = entry.data;
-    // The head keeps what the renewal run selects by; the state itself is the latest version's event data.
-    const head = [state.contractId, state.accountId, state.status, state.term.endDate, state.term.autoRenew];
-    if (state.version === 1) {
-      await manager.query(
-        `INSERT INTO contract (contract_id, account_id, status, term_end, auto_renew) VALUES ($1, $2, $3, $4, $5)`,
-        head,
-      );
-    } else {
-      await manager.query(
-        `UPDATE contract SET account_id = $2, status = $3, term_end = $4, auto_renew = $5 WHERE contract_id = $1`,
-        head,
-      );
-    }
+    // The head keeps what the renewal run selects by; the state itself is the latest version's event data. Head and
+    // version are written in one statement.
+    const head =
+      state.version === 1
+        ? `INSERT INTO contract (contract_id, account_id, status, term_end, auto_renew) VALUES ($1, $2, $3, $4, $5)`
+        : `UPDATE contract SET account_id = $2, status = $3, term_end = $4, auto_renew = $5 WHERE contract_id = $1`;
     await manager.query(
-      `INSERT INTO contract_version (contract_id, version, deal_id, revision, event_type, event_data, created_at, deal)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `WITH head AS (${head})
+       INSERT INTO contract_version (contract_id, version, deal_id, revision, event_type, event_data, created_at, deal)
+       VALUES ($1, $6, $7, $8, $9, $10, $11, $12)`,
       [
         state.contractId,
+        state.accountId,
+        state.status,
+        state.term.endDate,
+        state.term.autoRenew,
         state.version,
         entry.dealId ?? null,
         entry.revision ?? null,

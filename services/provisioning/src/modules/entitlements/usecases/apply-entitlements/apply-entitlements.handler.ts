@@ -102,9 +102,11 @@ export class ApplyEntitlementsHandler {
       licence = { licenseId: active.licenceId, keyId: active.keyId, status: 'revoked' };
     }
 
-    await this.entitlements.replaceEntitlements(manager, contract, licence.licenseId, after, now);
-    await this.entitlements.recordChanges(
+    await this.entitlements.replaceEntitlements(
       manager,
+      contract,
+      licence.licenseId,
+      after,
       changes.map((change) => ({
         ...change,
         accountId,
@@ -115,6 +117,7 @@ export class ApplyEntitlementsHandler {
         licenceEvent: LICENCE_EVENT_TYPES[licenceEvent],
         recordedAt: issuedAt,
       })),
+      now,
     );
     await this.deliveries.enqueue(
       manager,
