@@ -66,6 +66,19 @@ describe('a bill run as a job', () => {
         status: 'running',
         progress: { contracts: CONTRACTS - 1, issued: CONTRACTS - 1, failed: 0 },
       });
+      // The run waits for the held contract holding no numbering: the holder, as the consumer would, takes the
+      // numbering before it commits, and does not wait for the run (it would wait for ever: a deadlock).
+      await waitForValue(async () =>
+        (await count(`SELECT count(*)::int AS n FROM pg_locks
+              WHERE locktype = 'advisory' AND NOT granted
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)) > 0
+          ? true
+          : undefined,
+      );
+      await holder.query(`SET LOCAL lock_timeout = '10s'`);
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `numbering:${sut.env.ISSUING_ENTITY}`,
+      ]);
       await holder.query('COMMIT');
 
       const finished = await waitForValue(async () => {

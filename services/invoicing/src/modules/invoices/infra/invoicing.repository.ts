@@ -48,14 +48,6 @@ export class InvoicingRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`contract:${contractId}`]);
   }
 
-  /**
-   * Serialises numbering for one issuing entity until the transaction ends. Taken before the number's row, and
-   * by a bill run's chunk before any contract lock: whoever waits for it holds no contract a holder waits for.
-   */
-  async lockNumbering(manager: EntityManager, entity: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`numbering:${entity}`]);
-  }
-
   /** `tryLockContract` for several contracts in one query: those it locked. */
   async tryLockContracts(manager: EntityManager, contractIds: readonly string[]): Promise<Set<string>> {
     const rows = await manager.query<{ contract_id: string; locked: boolean }[]>(
@@ -197,7 +189,9 @@ export class InvoicingRepository {
     year: number,
     count: number,
   ): Promise<string[]> {
-    // The numbering lock (see lockNumbering) is taken by the same statement, before the row.
+    // The numbering lock of the issuing entity is taken by the same statement, before the row, and held until the
+    // transaction ends. Every transaction takes it after the contracts it locks, never before one: whoever holds
+    // it waits for no contract, so no two transactions wait for each other.
     const [row] = await manager.query<{ last_number: number }[]>(
       `INSERT INTO document_number (issuing_entity, prefix, year, last_number)
        SELECT $1, $2, $3, $5 FROM (SELECT pg_advisory_xact_lock(hashtextextended($4, 0))) AS numbering

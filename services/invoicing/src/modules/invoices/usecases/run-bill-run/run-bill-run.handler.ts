@@ -2,10 +2,9 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nes
 import { CLOCK, type Clock } from '@o2c/clock';
 import { type CalendarDate } from '@o2c/billing';
 import { o2cCounter } from '@o2c/observability';
-import { type ItemOutcome, RunFailures, type RunItem, SERVICE_ENV } from '@o2c/platform';
+import { type ItemOutcome, RunFailures, type RunItem } from '@o2c/platform';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { type InvoicingEnv } from '../../../../config/env.schema';
 import { type BillRunOutcome } from '../../domain/bill-run';
 import { BillRunRepository } from '../../infra/bill-run.repository';
 import {
@@ -22,10 +21,16 @@ import { MarkOverdueInvoicesHandler } from '../mark-overdue-invoices/mark-overdu
 
 /**
  * Contracts billed in one transaction, each in a savepoint of its own. One commit per chunk instead of one per
- * contract; at most 64 subtransactions keep every PostgreSQL snapshot cheap meanwhile. The chunk holds the
- * numbering until it commits, so the consumer's issuing waits for at most one chunk.
+ * contract; at most 64 subtransactions keep every PostgreSQL snapshot cheap meanwhile. A chunk holds the numbering
+ * from its first number until it commits, so the consumer's issuing waits for at most one chunk.
  */
 const CHUNK = 50;
+
+/**
+ * Chunks of the due contracts in flight at once, each in its own transaction: while one holds the numbering and
+ * writes (waiting for PostgreSQL), the next locks and reads its contracts and plans their documents.
+ */
+const CHUNKS_IN_FLIGHT = 2;
 
 /** The run's name in its failures (`GET /v1/admin/run-failures?run=bill-run`). */
 export const BILL_RUN = 'bill-run';
@@ -66,7 +71,6 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
     private readonly markOverdue: MarkOverdueInvoicesHandler,
     private readonly failures: RunFailures,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(SERVICE_ENV) private readonly env: InvoicingEnv,
   ) {}
 
   /** Starts a run in the background; its progress and outcome are on `bill_run` (`GET /v1/bill-runs/{id}`). */
@@ -116,14 +120,32 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
       for (let i = 0; i < retry.length && !this.stopping; i += CHUNK) {
         await this.chunk(summary, asOf, retry.slice(i, i + CHUNK), deferred, retried);
       }
+      // Pages of due contracts in key order, up to CHUNKS_IN_FLIGHT billed at once (pages never overlap). A chunk
+      // that fails stops the run once the others in flight are done.
+      const inFlight = new Set<Promise<void>>();
+      const errors: unknown[] = [];
+      const settle = async (all: boolean) => {
+        while (inFlight.size >= (all ? 1 : CHUNKS_IN_FLIGHT)) await Promise.race(inFlight);
+        if (errors.length > 0) throw errors[0];
+      };
       let after: { date: string; contractId: string } | undefined;
-      while (!this.stopping) {
-        const due = await this.repository.dueContracts(manager, summary.asOf, CHUNK, after);
-        if (due.length === 0) break;
-        after = due.at(-1)!;
-        const fresh = due.map((d) => d.contractId).filter((id) => !retried.has(id));
-        if (fresh.length > 0) await this.chunk(summary, asOf, fresh, deferred, retried);
+      try {
+        while (!this.stopping) {
+          const due = await this.repository.dueContracts(manager, summary.asOf, CHUNK, after);
+          if (due.length === 0) break;
+          after = due.at(-1)!;
+          const fresh = due.map((d) => d.contractId).filter((id) => !retried.has(id));
+          if (fresh.length === 0) continue;
+          const chunk: Promise<void> = this.chunk(summary, asOf, fresh, deferred, retried)
+            .catch((error: unknown) => void errors.push(error))
+            .finally(() => inFlight.delete(chunk));
+          inFlight.add(chunk);
+          await settle(false);
+        }
+      } finally {
+        await Promise.all(inFlight);
       }
+      await settle(true);
       // Those another transaction held: one at a time, waiting for the lock, holding no numbers meanwhile.
       for (const contractId of deferred) {
         if (this.stopping) break;
@@ -158,9 +180,8 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
     options: { wait?: boolean } = {},
   ): Promise<void> {
     const counted = await this.dataSource.transaction(async (manager) => {
-      // Numbering first, then contracts (try-locked): a consumer that holds a contract and waits for numbering
-      // never waits for this chunk while it waits for that contract.
-      await this.repository.lockNumbering(manager, this.env.ISSUING_ENTITY);
+      // Contracts first, numbering last (with the first number, held until the commit), as a consumer does: whoever
+      // holds the numbering waits for no contract.
       const counts = { contracts: 0, issued: 0, failed: 0 };
       const kinds: string[] = [];
       const failed: BillRunSummary['failed'] = [];
