@@ -82,7 +82,8 @@ async function unmarked(): Promise<number> {
     .rows[0]!.n;
 }
 
-function startRelay(options: { markDelayMs: number }): OutboxRelay {
+/** A relay that has made its first read (of an empty outbox); what it sends is recorded from then on. */
+async function startRelay(options: { markDelayMs: number }): Promise<OutboxRelay> {
   relay = new OutboxRelay({
     databaseUrl: database.url,
     client: RecordingClient,
@@ -91,12 +92,17 @@ function startRelay(options: { markDelayMs: number }): OutboxRelay {
     ...options,
   });
   relay.start();
+  await waitFor(
+    () => Promise.resolve(outboxStatements()),
+    (statements) => statements.length > 0,
+  );
+  sent.length = 0;
   return relay;
 }
 
 describe('the outbox relay, on the real Kafka and PostgreSQL', () => {
   it('marks each published batch with its next read, and the last one when it stops', async () => {
-    startRelay({ markDelayMs: 60_000 });
+    await startRelay({ markDelayMs: 60_000 });
     for (let seq = 1; seq <= 4; seq += 1) {
       await writer.emit([{ account: `acct-${seq}`, seq }]);
       await waitFor(published, (n) => n === seq);
@@ -111,7 +117,7 @@ describe('the outbox relay, on the real Kafka and PostgreSQL', () => {
   });
 
   it('marks a batch after markDelayMs when no other read comes', async () => {
-    startRelay({ markDelayMs: 200 });
+    await startRelay({ markDelayMs: 200 });
     await writer.emit([
       { account: 'acct-1', seq: 1 },
       { account: 'acct-2', seq: 2 },
