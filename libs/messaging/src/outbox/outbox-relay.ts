@@ -44,6 +44,10 @@ interface OutboxRow {
   tracestate: string | null;
 }
 
+/** The statement that marks sent the rows whose ids are in the uuid array parameter `ids` (`$1`…), if not yet. */
+const markSent = (ids: string) =>
+  `UPDATE outbox SET published_at = now() WHERE id = ANY(${ids}::uuid[]) AND published_at IS NULL`;
+
 const OUTBOX_COLUMNS = 'position, id, topic, key, type, source, subject, time, data, traceparent, tracestate';
 
 /** The relay's read: the oldest unpublished rows, `$1` at most. */
@@ -55,8 +59,7 @@ export const UNPUBLISHED_ROWS = `SELECT ${OUTBOX_COLUMNS}
  * still unpublished, `$1` at most, in one statement. The read sees the table as it was before the mark, so it
  * leaves the batch's rows out by id.
  */
-export const MARK_AND_READ = `WITH marked AS (
-    UPDATE outbox SET published_at = now() WHERE id = ANY($2::uuid[]) AND published_at IS NULL)
+export const MARK_AND_READ = `WITH marked AS (${markSent('$2')})
   SELECT ${OUTBOX_COLUMNS}
   FROM outbox WHERE published_at IS NULL AND id <> ALL($2::uuid[]) ORDER BY position LIMIT $1`;
 
@@ -234,10 +237,7 @@ export class OutboxRelay {
   private async markPublished(): Promise<void> {
     const ids = this.unmarked;
     if (ids.length === 0 || !this.client || !this.leader) return;
-    await this.client.query(
-      `UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL`,
-      [ids],
-    );
+    await this.client.query(markSent('$1'), [ids]);
     this.unmarked = [];
   }
 
