@@ -36,9 +36,10 @@ export interface KafkaInboxServerOptions {
   readonly maxRetryDelayMs?: number;
   readonly partitionsConsumedConcurrently?: number;
   /**
-   * Messages of one partition applied in one database transaction, with one offset commit (1: each on its
-   * own). A batch that fails is rolled back whole and its messages are then applied one at a time, with their
-   * retries and dead letters, so that one bad message stays one failure. 50 by default.
+   * Messages applied in one database transaction, with one offset commit: consecutive ones of a partition, and
+   * those of the partitions handled at the same time (1: each on its own). A batch that fails is rolled back
+   * whole and its runs and messages are then applied on their own, with their retries and dead letters, so that
+   * one bad message stays one failure. 50 by default.
    */
   readonly batchSize?: number;
   /**
@@ -62,6 +63,37 @@ interface Pending {
   readonly data: unknown;
 }
 
+/** A pending message with the partition it came from. */
+interface Located extends Pending {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** The first attempt at a run, made together with other partitions' runs, failed. */
+interface FirstFailure {
+  readonly error: unknown;
+  /** The run's message whose handler failed, if it was one. */
+  readonly failedAt?: number;
+}
+
+/**
+ * What became of a run handed to the group commit: applied and its offset committed with the others'; to be
+ * applied on its own path (after a failure of the group, or when it is a single message); or applied, with the
+ * offset commit failed.
+ */
+type GroupOutcome =
+  | { readonly kind: 'applied' }
+  | { readonly kind: 'alone'; readonly first?: FirstFailure }
+  | { readonly kind: 'commit-failed'; readonly error: unknown };
+
+/** A partition's run waiting for the next group commit. */
+interface Submission {
+  readonly topic: string;
+  readonly partition: number;
+  readonly pending: Pending[];
+  readonly settle: (outcome: GroupOutcome) => void;
+}
+
 /**
  * Handler errors reach the transport as they were thrown (Nest's default RPC filter would
  * replace them with a generic message), so that retry or dead letter can be decided on them.
@@ -79,7 +111,8 @@ export class RethrowToTransportFilter implements RpcExceptionFilter {
  * validated against its schema, and handled in one database transaction together with the
  * insert of its id into the inbox; the offset is committed after that transaction. A
  * redelivered event finds its id and changes nothing. Up to `batchSize` consecutive messages of a
- * partition share the transaction and the offset commit. Partitions run in parallel, each in
+ * partition share the transaction and the offset commit, and so do the runs of the partitions handled at the
+ * same time (a group commit, up to `batchSize` messages in all). Partitions run in parallel, each in
  * order. Transient failures are retried with exponential backoff (heartbeating meanwhile);
  * after the last attempt, or at once for a NonRetryableError, the message goes to
  * `<topic>.<group>.dlq` and the `dead_letter` table, and the partition moves on.
@@ -95,6 +128,9 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
   private readonly inFlight = new Set<Promise<unknown>>();
   private joined = false;
   private joinWaiters = new Set<(joined: boolean) => void>();
+  /** Runs of the partitions handled concurrently, waiting to be applied together (see `submit`). */
+  private readonly queue: Submission[] = [];
+  private draining = false;
 
   constructor(private readonly options: KafkaInboxServerOptions) {
     super();
@@ -276,7 +312,11 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
     const flush = async () => {
       const pending = run;
       run = [];
-      await this.applyRun(topic, partition, pending, heartbeat, resolveOffset);
+      if (pending.length === 0) return;
+      const outcome = await this.submit(topic, partition, pending);
+      if (outcome.kind === 'commit-failed') throw outcome.error;
+      if (outcome.kind === 'applied') resolveOffset(pending.at(-1)!.message.offset);
+      else await this.applyRun(topic, partition, pending, heartbeat, resolveOffset, outcome.first);
       await heartbeat();
     };
     for (const message of batch.messages) {
@@ -295,9 +335,88 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
   }
 
   /**
-   * Applies `pending` together. When one of them fails, the batch is rolled back whole; those before it are
-   * applied again together, it goes on on its own (its failure counts as its first attempt: retried or
-   * dead-lettered as any), and those after it form the next batch.
+   * Hands a partition's run to the group commit: the runs of the partitions handled at the same time are
+   * applied in one transaction, each partition's messages in their order, and their offsets committed in one
+   * request. A run that arrives while a group is being applied waits for it and goes into the next one, so that
+   * the groups grow with the load and a message alone waits for nothing but a turn of the event loop.
+   */
+  private submit(topic: string, partition: number, pending: Pending[]): Promise<GroupOutcome> {
+    return new Promise((settle) => {
+      this.queue.push({ topic, partition, pending, settle });
+      if (this.draining) return;
+      this.draining = true;
+      void this.track(this.drain());
+    });
+  }
+
+  /** Applies the waiting runs, a group at a time, until none waits. Never throws: every run is settled. */
+  private async drain(): Promise<void> {
+    const limit = Math.max(1, this.options.batchSize ?? 50);
+    // The partitions of one fetch are handed over in the same turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.queue.length > 0) {
+      // Whole runs, up to `batchSize` messages together (at least one run).
+      let count = this.queue[0]!.pending.length;
+      let take = 1;
+      while (take < this.queue.length && count + this.queue[take]!.pending.length <= limit)
+        count += this.queue[take++]!.pending.length;
+      const group = this.queue.splice(0, take);
+      try {
+        await this.applyGroup(group);
+      } catch (error) {
+        for (const submission of group) submission.settle({ kind: 'alone', first: { error } });
+      }
+    }
+    this.draining = false;
+  }
+
+  /**
+   * Applies a group of runs together and commits their offsets. When the transaction fails, each run is
+   * settled to go its own way: the one whose message failed with that failure as its first attempt, the others
+   * afresh. A group of one run keeps the failure whatever it was, as its first attempt.
+   */
+  private async applyGroup(group: Submission[]): Promise<void> {
+    const items: Located[] = group.flatMap(({ topic, partition, pending }) =>
+      pending.map((p) => ({ ...p, topic, partition })),
+    );
+    if (items.length === 1) return group[0]!.settle({ kind: 'alone' });
+    const outcome = await this.applyTogether(items);
+    if (!outcome.ok) {
+      let start = 0;
+      for (const submission of group) {
+        const end = start + submission.pending.length;
+        const failedAt =
+          outcome.failedAt !== undefined && outcome.failedAt >= start && outcome.failedAt < end
+            ? outcome.failedAt - start
+            : undefined;
+        if (failedAt !== undefined)
+          submission.settle({ kind: 'alone', first: { error: outcome.error, failedAt } });
+        else if (group.length === 1) submission.settle({ kind: 'alone', first: { error: outcome.error } });
+        else submission.settle({ kind: 'alone' });
+        start = end;
+      }
+      return;
+    }
+    try {
+      await this.commitAll(
+        group.map(({ topic, partition, pending }) => ({
+          topic,
+          partition,
+          offset: pending.at(-1)!.message.offset,
+        })),
+      );
+    } catch (error) {
+      for (const submission of group) submission.settle({ kind: 'commit-failed', error });
+      return;
+    }
+    for (const submission of group) submission.settle({ kind: 'applied' });
+  }
+
+  /**
+   * Applies `pending` together, or goes on from `first`, a first attempt made with other partitions' runs that
+   * failed. When one of them fails, the batch is rolled back whole; those before it are applied again together,
+   * it goes on on its own (its failure counts as its first attempt: retried or dead-lettered as any), and those
+   * after it form the next batch.
    */
   private async applyRun(
     topic: string,
@@ -305,14 +424,19 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
     pending: Pending[],
     heartbeat: () => Promise<void>,
     resolveOffset: (offset: string) => void,
+    first?: FirstFailure,
   ): Promise<void> {
+    let earlier = first;
     while (pending.length > 0) {
-      if (pending.length === 1) {
+      if (pending.length === 1 && !earlier) {
         await this.onMessage(topic, partition, pending[0]!.message, heartbeat);
         resolveOffset(pending[0]!.message.offset);
         return;
       }
-      const outcome = await this.applyTogether(topic, partition, pending);
+      const outcome = earlier
+        ? { ok: false as const, ...earlier }
+        : await this.applyTogether(pending.map((p) => ({ ...p, topic, partition })));
+      earlier = undefined;
       if (outcome.ok) {
         const last = pending.at(-1)!.message.offset;
         await this.commit({ topic, partition, offset: last });
@@ -361,9 +485,7 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
    * `failedAt` is the message whose handler failed, if it was one.
    */
   private async applyTogether(
-    topic: string,
-    partition: number,
-    pending: Pending[],
+    pending: Located[],
   ): Promise<{ ok: true } | { ok: false; failedAt?: number; error: unknown }> {
     const started = performance.now();
     let applied: boolean[];
@@ -372,12 +494,13 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
       applied = await this.options.dataSource.transaction(async (manager) => {
         const inserted = await manager.query<{ event_id: string }[]>(
           `INSERT INTO inbox (consumer_group, event_id, type, topic, partition, "offset")
-           SELECT $1, event_id, type, $2, $3, "offset" FROM unnest($4::text[], $5::text[], $6::bigint[]) AS m(event_id, type, "offset")
+           SELECT $1, event_id, type, topic, partition, "offset"
+           FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::bigint[]) AS m(topic, partition, event_id, type, "offset")
            ON CONFLICT DO NOTHING RETURNING event_id`,
           [
             this.options.groupId,
-            topic,
-            partition,
+            pending.map((p) => p.topic),
+            pending.map((p) => p.partition),
             pending.map((p) => p.record.id),
             pending.map((p) => p.record.type),
             pending.map((p) => p.message.offset),
@@ -385,7 +508,7 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
         );
         const fresh = new Set(inserted.map((row) => row.event_id));
         const outcome: boolean[] = [];
-        for (const [index, { message, record, handler, data }] of pending.entries()) {
+        for (const [index, { topic, partition, message, record, handler, data }] of pending.entries()) {
           // An id seen twice in one batch is applied once, at its first place.
           if (!fresh.delete(record.id)) {
             outcome.push(false);
@@ -405,7 +528,7 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
       return { ok: false, ...(current === undefined ? {} : { failedAt: current }), error };
     }
     const each = (performance.now() - started) / pending.length;
-    for (const [index, { record }] of pending.entries()) {
+    for (const [index, { record, topic }] of pending.entries()) {
       if (applied[index]) await this.options.afterCommit?.(record);
       messagingMetrics().duration.record(each, { type: record.type });
       this.count(applied[index] ? 'applied' : 'duplicate', record.type, topic);
@@ -481,8 +604,19 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
     messagingMetrics().handled.add(1, { outcome, type, topic, group: this.options.groupId });
   }
 
-  private async commit({ topic, partition, offset }: MessageCoordinates): Promise<void> {
-    await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+  private commit(coordinates: MessageCoordinates): Promise<void> {
+    return this.commitAll([coordinates]);
+  }
+
+  /** Commits, in one request, each partition's offset after the message given. */
+  private async commitAll(done: readonly MessageCoordinates[]): Promise<void> {
+    await this.consumer!.commitOffsets(
+      done.map(({ topic, partition, offset }) => ({
+        topic,
+        partition,
+        offset: (BigInt(offset) + 1n).toString(),
+      })),
+    );
   }
 
   private async backoff(attempt: number, heartbeat: () => Promise<void>): Promise<void> {
