@@ -55,6 +55,9 @@ export type ReplayOutcome = 'applied' | 'duplicate';
 
 const tracer = trace.getTracer('@o2c/messaging');
 
+/** Event types whose handler (or its absence) a server remembers. */
+const HANDLER_CACHE_SIZE = 1_000;
+
 /** A message ready to be applied with others. */
 interface Pending {
   readonly message: KafkaMessage;
@@ -131,6 +134,7 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
   /** Runs of the partitions handled concurrently, waiting to be applied together (see `submit`). */
   private readonly queue: Submission[] = [];
   private draining = false;
+  private readonly handlers = new Map<string, MessageHandler | undefined>();
 
   constructor(private readonly options: KafkaInboxServerOptions) {
     super();
@@ -223,6 +227,19 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
 
   unwrap<T>(): T {
     return this.consumer as T;
+  }
+
+  /**
+   * The handler of an event type, or undefined (another service's type on a shared topic). Nest's lookup parses
+   * the type as JSON first and fails, which costs a thrown exception on every message: each answer is kept
+   * (at most `HANDLER_CACHE_SIZE` types, the handlers being fixed once the server listens).
+   */
+  private handlerOf(type: string): MessageHandler | undefined {
+    if (this.handlers.has(type)) return this.handlers.get(type);
+    const handler = this.getHandlerByPattern(type) ?? undefined;
+    if (this.handlers.size >= HANDLER_CACHE_SIZE) this.handlers.clear();
+    this.handlers.set(type, handler);
+    return handler;
   }
 
   /** The physical topic an event type arrives on, in this server's namespace. */
@@ -466,7 +483,7 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
   private pending(message: KafkaMessage): Pending | undefined {
     try {
       const record = decodeEvent(message);
-      const handler = this.getHandlerByPattern(record.type);
+      const handler = this.handlerOf(record.type);
       if (!handler) return undefined;
       return {
         message,
@@ -556,7 +573,7 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
       this.count('dead_lettered', 'unknown', topic);
       return this.commit(coordinates);
     }
-    const handler = this.getHandlerByPattern(record.type);
+    const handler = this.handlerOf(record.type);
     if (!handler) {
       this.count('ignored', record.type, topic); // another service's event type on a shared topic
       return this.commit(coordinates);
@@ -782,7 +799,7 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
       headers: Object.fromEntries(Object.entries(letter.headers).map(([k, v]) => [k, Buffer.from(v)])),
     };
     const record = decodeEvent(message);
-    const handler = this.getHandlerByPattern(record.type);
+    const handler = this.handlerOf(record.type);
     if (!handler) throw new Error(`${this.options.groupId} has no handler for ${record.type}`);
     const applied = await this.process(
       record,
