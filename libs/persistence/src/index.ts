@@ -3,3 +3,4 @@ export * from './database-url';
 export * from './ensure-database';
 export * from './serialized-migrations';
 export * from './prepared-statements';
+export * from './group-commit';

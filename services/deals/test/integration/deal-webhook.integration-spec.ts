@@ -78,6 +78,22 @@ describe('POST /v1/webhooks/deals', () => {
     expect(await stored(racing.deal.id)).toEqual({ deals: 1, events: 1 });
   });
 
+  it('decides calls that arrive together in shared transactions, answering each with its own deal', async () => {
+    const bodies = Array.from({ length: 12 }, () => sampleDeal());
+    const replies = await Promise.all(bodies.map((body) => postDeal(sut.baseUrl, body)));
+    expect(replies.map((r) => r.status)).toEqual(bodies.map(() => 202));
+    const answers = (await Promise.all(replies.map((r) => r.json()))) as { dealId: string; status: string }[];
+    expect(answers.map((a) => [a.dealId, a.status])).toEqual(bodies.map((b) => [b.deal.id, 'accepted']));
+    const ids = bodies.map((b) => b.deal.id);
+    // The transaction that wrote each deal's row: fewer transactions than calls (one each before the group commit).
+    const transactions = await count(
+      'SELECT count(DISTINCT xmin::text)::int AS n FROM deal WHERE deal_id = ANY($1)',
+      [ids],
+    );
+    expect(transactions).toBeLessThan(ids.length);
+    for (const id of ids) expect(await stored(id)).toEqual({ deals: 1, events: 1 });
+  });
+
   it.each([
     [
       'a wrong secret',

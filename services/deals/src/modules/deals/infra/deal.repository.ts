@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CalendarDate } from '@o2c/billing';
 import { type DealClosedV1 } from '@o2c/contracts';
+import { GroupCommit } from '@o2c/persistence';
 import { DataSource, type EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { type ContractFacts } from '../domain/billability';
@@ -100,10 +101,22 @@ function toRecord(row: DealRow): DealRecord {
 /** Deals as received, with their status and every attempt at them; SQL lives here only. */
 @Injectable()
 export class DealRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly intakes: GroupCommit;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.intakes = new GroupCommit(dataSource);
+  }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
+  }
+
+  /**
+   * A transaction shared with the intakes that arrive while another is being committed (a group commit, see
+   * `GroupCommit`): one commit for several webhook calls under load. Answers after the commit.
+   */
+  intakeTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.intakes.run(work);
   }
 
   /** A transaction that sees one snapshot and can write nothing (PostgreSQL refuses any write in it). */

@@ -79,20 +79,23 @@ export class AcceptDealHandler {
   }
 
   private async intakeOnce(deal: ClosedDeal): Promise<WebhookDealResult> {
-    const first = await this.deals.transaction(async (manager): Promise<WebhookDealResult | undefined> => {
-      await this.deals.lockContract(manager, originalDealIdOf(deal));
-      const seen = await this.deals.findRevision(manager, deal.id, deal.revision);
-      if (seen) return this.duplicate(manager, seen);
-      const { decision, lines } = await this.decide(manager, deal);
-      const plain = instanceToPlain(deal) as ClosedDeal;
-      const event =
-        decision.status === 'accepted' ? closedEventOf(plain, decision.contractId!, lines) : undefined;
-      // The revision, its attempt and its acceptance are one statement; then its event and what it releases.
-      const attempt = { source: 'webhook' as const, at: this.clock.now() };
-      if (!(await this.deals.insert(manager, deal, plain, decision, attempt, event))) return undefined;
-      if (event) await this.announce(manager, plain, event);
-      return { outcome: 'decided', deal: stateOf(deal, decision) };
-    });
+    // Shared with the calls that arrive meanwhile (one commit for several under load).
+    const first = await this.deals.intakeTransaction(
+      async (manager): Promise<WebhookDealResult | undefined> => {
+        await this.deals.lockContract(manager, originalDealIdOf(deal));
+        const seen = await this.deals.findRevision(manager, deal.id, deal.revision);
+        if (seen) return this.duplicate(manager, seen);
+        const { decision, lines } = await this.decide(manager, deal);
+        const plain = instanceToPlain(deal) as ClosedDeal;
+        const event =
+          decision.status === 'accepted' ? closedEventOf(plain, decision.contractId!, lines) : undefined;
+        // The revision, its attempt and its acceptance are one statement; then its event and what it releases.
+        const attempt = { source: 'webhook' as const, at: this.clock.now() };
+        if (!(await this.deals.insert(manager, deal, plain, decision, attempt, event))) return undefined;
+        if (event) await this.announce(manager, plain, event);
+        return { outcome: 'decided', deal: stateOf(deal, decision) };
+      },
+    );
     if (first) return first;
     // Another request with the same deal id and revision got in first; answer as it stands.
     return this.deals.transaction(async (manager) =>
