@@ -18,6 +18,7 @@ import {
 import { type ChaosInfra, startChaosInfra } from './chaos/infra';
 import { type ProxyFault } from './chaos/proxy';
 import { chaosPosts, type Post, seededRandom, STORIES } from './chaos/workload';
+import { chaosReportPath } from './chaos/report-path';
 import { signedHeaders } from './deals';
 import { type BenchStack, SERVICES, type ServiceName, startStack } from './stack';
 
@@ -755,9 +756,11 @@ async function main(): Promise<void> {
       return kind as FaultKind;
     }),
   };
+  // A bad --out is refused before the run, not after it.
+  chaosReportPath(values.out, 'date', ROOT);
   const log = (line: string) => process.stderr.write(`[chaos] ${line}\n`);
   const report = await runChaos(options, log);
-  const out = values.out ?? join(ROOT, 'bench', 'results', `chaos-${report.date}.json`);
+  const out = chaosReportPath(values.out, report.date, ROOT);
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   log(`report: ${out}`);
