@@ -3,6 +3,7 @@ import { type CustomTransportStrategy, type MessageHandler, Server } from '@nest
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { type Clock } from '@o2c/clock';
 import { deadLetterTopic, TopicOfEventType, type EventType } from '@o2c/contracts';
+import { Grouping } from '@o2c/persistence';
 import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { lastValueFrom, throwError, type Observable } from 'rxjs';
 import { type DataSource, type EntityManager } from 'typeorm';
@@ -132,8 +133,11 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
   private joined = false;
   private joinWaiters = new Set<(joined: boolean) => void>();
   /** Runs of the partitions handled concurrently, waiting to be applied together (see `submit`). */
-  private readonly queue: Submission[] = [];
-  private draining = false;
+  private readonly runs = new Grouping<Submission>(
+    (group) => this.applyGroup(group),
+    (group, error) => group.forEach((submission) => submission.settle({ kind: 'alone', first: { error } })),
+    (waiting) => this.groupSize(waiting),
+  );
   private readonly handlers = new Map<string, MessageHandler | undefined>();
 
   constructor(private readonly options: KafkaInboxServerOptions) {
@@ -358,33 +362,17 @@ export class KafkaInboxServer extends Server implements CustomTransportStrategy 
    * the groups grow with the load and a message alone waits for nothing but a turn of the event loop.
    */
   private submit(topic: string, partition: number, pending: Pending[]): Promise<GroupOutcome> {
-    return new Promise((settle) => {
-      this.queue.push({ topic, partition, pending, settle });
-      if (this.draining) return;
-      this.draining = true;
-      void this.track(this.drain());
-    });
+    return new Promise((settle) => this.runs.add({ topic, partition, pending, settle }));
   }
 
-  /** Applies the waiting runs, a group at a time, until none waits. Never throws: every run is settled. */
-  private async drain(): Promise<void> {
+  /** How many waiting runs the next group takes: whole runs, up to `batchSize` messages (at least one run). */
+  private groupSize(waiting: readonly Submission[]): number {
     const limit = Math.max(1, this.options.batchSize ?? 50);
-    // The partitions of one fetch are handed over in the same turn of the event loop.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.queue.length > 0) {
-      // Whole runs, up to `batchSize` messages together (at least one run).
-      let count = this.queue[0]!.pending.length;
-      let take = 1;
-      while (take < this.queue.length && count + this.queue[take]!.pending.length <= limit)
-        count += this.queue[take++]!.pending.length;
-      const group = this.queue.splice(0, take);
-      try {
-        await this.applyGroup(group);
-      } catch (error) {
-        for (const submission of group) submission.settle({ kind: 'alone', first: { error } });
-      }
-    }
-    this.draining = false;
+    let count = waiting[0]!.pending.length;
+    let take = 1;
+    while (take < waiting.length && count + waiting[take]!.pending.length <= limit)
+      count += waiting[take++]!.pending.length;
+    return take;
   }
 
   /**
