@@ -37,6 +37,15 @@ export class InvoicingEnv extends ServiceEnv {
   @Max(1440)
   BILL_RUN_INTERVAL_MINUTES: number = 60;
 
+  /**
+   * Contracts a bill run bills in one transaction. The numbering is held from a chunk's first number to its commit,
+   * so a larger chunk issues more documents a second and makes a contract change's issuing wait longer meanwhile.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  BILL_RUN_CHUNK_CONTRACTS: number = 200;
+
   /** Whether a subscription event issues at once what is already due on the clock's date (`on`) or waits for a bill run. */
   @IsIn(['on', 'off'])
   ISSUE_ON_CONTRACT_CHANGE: 'on' | 'off' = 'on';

@@ -33,6 +33,8 @@ function startInvoicing(): Promise<ServiceProcess> {
       KAFKA_CONSUMER_GROUP: group,
       BILL_RUN_INTERVAL_MINUTES: '0',
       ISSUE_ON_CONTRACT_CHANGE: 'off',
+      // 25 contracts (300 documents) a transaction: the kill falls between chunks of the run, not after its only one.
+      BILL_RUN_CHUNK_CONTRACTS: '25',
     },
     database,
   );

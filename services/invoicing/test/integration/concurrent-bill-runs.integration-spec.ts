@@ -42,6 +42,8 @@ beforeAll(async () => {
     KAFKA_CONSUMER_GROUP: group,
     ISSUE_ON_CONTRACT_CHANGE: 'off',
     BILL_RUN_INTERVAL_MINUTES: '0',
+    // Ten contracts a transaction: each run goes through ten chunks, which meet the other runs' on the way.
+    BILL_RUN_CHUNK_CONTRACTS: '10',
   };
   first = await startServiceForTest(invoicingService, settings);
   second = await startServiceForTest(invoicingService, {

@@ -266,8 +266,8 @@ export class IssueDueDocumentsHandler {
 
   /**
    * Issues what each plan has due on or before `asOf` (each one `issuesTogether`), as `execute` would one by one
-   * and in the same order, with the same numbers, in a few statements for all of them: the numbers of each year
-   * in one, the documents in one, their events in one, the contracts' next dates in one. The contracts are locked
+   * and in the same order, with the same numbers, in a few statements for all of them: the contracts' next dates in one, the numbers of each
+   * year in one, the documents in one, their events in one. The contracts are locked
    * by the caller. Returns each plan's documents, in the order of `plans`.
    */
   async issueTogether(
@@ -286,6 +286,14 @@ export class IssueDueDocumentsHandler {
         next.source === 'schedule' && !next.date.isAfter(asOf) ? [next.document] : [],
       );
     });
+    // Before the numbers: what needs none is written before the numbering is held.
+    await this.repository.setNextDocumentDates(
+      manager,
+      plans.map((plan) => ({
+        contractId: plan.contractId,
+        date: plan.pending.find((next) => next.date.isAfter(asOf))?.date.toString(),
+      })),
+    );
     const perYear = new Map<number, number>();
     for (const document of due.flat())
       perYear.set(document.date.year, (perYear.get(document.date.year) ?? 0) + 1);
@@ -329,13 +337,6 @@ export class IssueDueDocumentsHandler {
     );
     await this.repository.insertDocuments(manager, rows);
     await this.outbox.recordAll(manager, events);
-    await this.repository.setNextDocumentDates(
-      manager,
-      plans.map((plan) => ({
-        contractId: plan.contractId,
-        date: plan.pending.find((next) => next.date.isAfter(asOf))?.date.toString(),
-      })),
-    );
     return done;
   }
 

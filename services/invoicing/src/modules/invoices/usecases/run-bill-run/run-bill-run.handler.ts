@@ -2,8 +2,9 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nes
 import { CLOCK, type Clock } from '@o2c/clock';
 import { type CalendarDate } from '@o2c/billing';
 import { o2cCounter } from '@o2c/observability';
-import { type ItemOutcome, RunFailures, type RunItem } from '@o2c/platform';
+import { type ItemOutcome, RunFailures, type RunItem, SERVICE_ENV } from '@o2c/platform';
 import { DataSource } from 'typeorm';
+import { type InvoicingEnv } from '../../../../config/env.schema';
 import { v7 as uuidv7 } from 'uuid';
 import { type BillRunOutcome } from '../../domain/bill-run';
 import { BillRunRepository } from '../../infra/bill-run.repository';
@@ -20,11 +21,11 @@ import {
 import { MarkOverdueInvoicesHandler } from '../mark-overdue-invoices/mark-overdue-invoices.handler';
 
 /**
- * Contracts billed in one transaction, each in a savepoint of its own. One commit per chunk instead of one per
- * contract; at most 64 subtransactions keep every PostgreSQL snapshot cheap meanwhile. A chunk holds the numbering
- * from its first number until it commits, so the consumer's issuing waits for at most one chunk.
+ * Contracts of a chunk billed one by one (credit notes, corrections, a plan or a batch that fails), each in a
+ * savepoint of its own: at most this many in one transaction, the rest in the next. Up to 64 subtransactions keep
+ * every PostgreSQL snapshot cheap meanwhile.
  */
-const CHUNK = 50;
+const ALONE_PER_TRANSACTION = 50;
 
 /**
  * Chunks of the due contracts in flight at once, each in its own transaction: while one holds the numbering and
@@ -71,6 +72,7 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
     private readonly markOverdue: MarkOverdueInvoicesHandler,
     private readonly failures: RunFailures,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SERVICE_ENV) private readonly env: InvoicingEnv,
   ) {}
 
   /** Starts a run in the background; its progress and outcome are on `bill_run` (`GET /v1/bill-runs/{id}`). */
@@ -117,8 +119,9 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
       const retry = await this.failures.openItems(manager, BILL_RUN);
       const retried: ReadonlySet<string> = new Set(retry);
       const deferred: string[] = [];
-      for (let i = 0; i < retry.length && !this.stopping; i += CHUNK) {
-        await this.chunk(summary, asOf, retry.slice(i, i + CHUNK), deferred, retried);
+      const size = this.env.BILL_RUN_CHUNK_CONTRACTS;
+      for (let i = 0; i < retry.length && !this.stopping; i += size) {
+        await this.chunk(summary, asOf, retry.slice(i, i + size), deferred, retried);
       }
       // Pages of due contracts in key order, up to CHUNKS_IN_FLIGHT billed at once (pages never overlap). A chunk
       // that fails stops the run once the others in flight are done.
@@ -131,7 +134,7 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
       let after: { date: string; contractId: string } | undefined;
       try {
         while (!this.stopping) {
-          const due = await this.repository.dueContracts(manager, summary.asOf, CHUNK, after);
+          const due = await this.repository.dueContracts(manager, summary.asOf, size, after);
           if (due.length === 0) break;
           after = due.at(-1)!;
           const fresh = due.map((d) => d.contractId).filter((id) => !retried.has(id));
@@ -170,7 +173,10 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
     }
   }
 
-  /** Bills `contractIds` in one transaction, each on its own; a contract locked elsewhere goes to `deferred`. */
+  /**
+   * Bills `contractIds` in one transaction, each on its own; a contract locked elsewhere goes to `deferred`. Those
+   * past the transaction's share of contracts billed one by one go on in the next transaction.
+   */
   private async chunk(
     summary: BillRunSummary,
     asOf: CalendarDate,
@@ -185,6 +191,7 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
       const counts = { contracts: 0, issued: 0, failed: 0 };
       const kinds: string[] = [];
       const failed: BillRunSummary['failed'] = [];
+      const later: string[] = [];
       // Locked, and what they stored read, for the whole chunk at once: a round trip each, not one per contract.
       const locked = options.wait ? undefined : await this.repository.tryLockContracts(manager, contractIds);
       const billed = locked ? contractIds.filter((id) => locked.has(id)) : [];
@@ -201,7 +208,6 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
           deferred.push(contractId);
           continue;
         }
-        counts.contracts++;
         items.push({ run: BILL_RUN, itemId: contractId, contractId, asOf: summary.asOf });
         const plan = this.planOf(contractId, knownOf(contractId), asOf);
         if (plan && this.issue.issuesTogether(plan, asOf)) plans.set(contractId, plan);
@@ -218,8 +224,15 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
         open,
       );
       const together = new Map(batched ? batch.map((item, i) => [item.itemId, batched[i]!]) : []);
+      let alone = 0;
       for (const item of items) {
         const value = together.get(item.itemId);
+        if (value === undefined && alone === ALONE_PER_TRANSACTION) {
+          later.push(item.itemId);
+          continue;
+        }
+        if (value === undefined) alone++;
+        counts.contracts++;
         const outcome: ItemOutcome<IssuedDocument[]> =
           value !== undefined
             ? { ok: true, value }
@@ -243,13 +256,14 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
       }
       counts.failed = failed.length;
       await this.billRuns.progress(manager, summary.billRunId, counts, this.clock.now());
-      return { counts, failed, kinds };
+      return { counts, failed, kinds, later };
     });
     for (const kind of counted.kinds) o2cCounter('billRunDocuments').add(1, { kind });
     // Counted once the chunk is committed.
     summary.contracts += counted.counts.contracts;
     summary.issued += counted.counts.issued;
     summary.failed.push(...counted.failed);
+    if (counted.later.length > 0) await this.chunk(summary, asOf, counted.later, deferred, open, options);
   }
 
   /**
