@@ -335,8 +335,12 @@ export class IssueDueDocumentsHandler {
         };
       }),
     );
-    await this.repository.insertDocuments(manager, rows);
-    await this.outbox.recordAll(manager, events);
+    // Both sent at once, one after the other on the connection: the second does not wait for this thread to hear
+    // of the first (the numbering is held meanwhile). When the first fails, the second fails with it.
+    await Promise.all([
+      this.repository.insertDocuments(manager, rows),
+      this.outbox.recordAll(manager, events),
+    ]);
     return done;
   }
 

@@ -27,6 +27,9 @@ import { MarkOverdueInvoicesHandler } from '../mark-overdue-invoices/mark-overdu
  */
 const ALONE_PER_TRANSACTION = 50;
 
+/** Contracts planned between two looks at what the other chunk in flight is waiting for. */
+const PLAN_SLICE = 25;
+
 /**
  * Chunks of the due contracts in flight at once, each in its own transaction: while one holds the numbering and
  * writes (waiting for PostgreSQL), the next locks and reads its contracts and plans their documents.
@@ -203,7 +206,9 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
           : undefined;
       const items: RunItem[] = [];
       const plans = new Map<string, IssuePlan>();
-      for (const contractId of contractIds) {
+      for (const [index, contractId] of contractIds.entries()) {
+        // Planning is this thread's work alone: in slices, so that the chunk holding the numbering goes on between.
+        if (index > 0 && index % PLAN_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
         if (locked && !locked.has(contractId)) {
           deferred.push(contractId);
           continue;
