@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type SubscriptionEventData, type SubscriptionEventType } from '@o2c/contracts';
-import { type EntityManager } from 'typeorm';
+import { type EntityManager, type QueryRunner } from 'typeorm';
 import { type CorrectedCharge, type IssuedDocumentRecord, parseExactMinor } from '../domain/corrections';
 
 export interface StoredContractVersion {
@@ -40,11 +40,35 @@ export interface DocumentRow {
   corrects?: CorrectedCharge[];
 }
 
+/**
+ * A contract another transaction holds, asked for by a transaction that holds the numbering already (a consumer's
+ * group of events: its first document took the numbering): waiting could close a circle with a bill run's chunk,
+ * which holds its contracts and waits for the numbering. Thrown instead; the group is taken apart, and the event
+ * alone then waits for the contract holding no number.
+ */
+export class ContractBusyError extends Error {
+  override name = 'ContractBusyError';
+}
+
 /** The invoicing database: contract histories as received, issued documents and their numbers. */
 @Injectable()
 export class InvoicingRepository {
-  /** Serialises issuing for one contract across transactions and instances, until the transaction ends. */
+  /** Transactions (by their query runner, one per transaction) holding the numbering. */
+  private readonly numbering = new WeakSet<QueryRunner>();
+
+  /**
+   * Serialises issuing for one contract across transactions and instances, until the transaction ends. Waits for
+   * the contract, unless this transaction holds the numbering: whoever holds it waits for no contract, so no two
+   * transactions wait for each other (`ContractBusyError` when another one holds the contract).
+   */
   async lockContract(manager: EntityManager, contractId: string): Promise<void> {
+    if (manager.queryRunner && this.numbering.has(manager.queryRunner)) {
+      if (await this.tryLockContract(manager, contractId)) return;
+      throw new ContractBusyError(
+        `contract ${contractId} is held by another transaction, and this one holds the document numbering; ` +
+          'it is tried again on its own',
+      );
+    }
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`contract:${contractId}`]);
   }
 
@@ -199,6 +223,7 @@ export class InvoicingRepository {
        RETURNING last_number`,
       [entity, prefix, year, `numbering:${entity}`, count],
     );
+    if (manager.queryRunner) this.numbering.add(manager.queryRunner);
     const first = row!.last_number - count + 1;
     return Array.from({ length: count }, (_, i) => `${prefix}-${year}-${String(first + i).padStart(6, '0')}`);
   }
