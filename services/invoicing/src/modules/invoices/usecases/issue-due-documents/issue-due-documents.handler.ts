@@ -335,12 +335,14 @@ export class IssueDueDocumentsHandler {
         };
       }),
     );
-    // Both sent at once, one after the other on the connection: the second does not wait for this thread to hear
-    // of the first (the numbering is held meanwhile). When the first fails, the second fails with it.
-    await Promise.all([
-      this.repository.insertDocuments(manager, rows),
-      this.outbox.recordAll(manager, events),
-    ]);
+    // The numbering is held from here to the commit. The documents go to PostgreSQL first, and their events are
+    // checked and serialised while it writes them (a turn of the event loop lets the first statement leave), then
+    // follow on the connection without waiting for this thread to hear of the first. When the first fails, the
+    // second fails with it.
+    const inserted = this.repository.insertDocuments(manager, rows);
+    inserted.catch(() => undefined); // awaited below; not unhandled meanwhile
+    await new Promise((resolve) => setImmediate(resolve));
+    await Promise.all([inserted, this.outbox.recordAll(manager, events)]);
     return done;
   }
 
