@@ -266,9 +266,9 @@ export class IssueDueDocumentsHandler {
 
   /**
    * Issues what each plan has due on or before `asOf` (each one `issuesTogether`), as `execute` would one by one
-   * and in the same order, with the same numbers, in a few statements for all of them: the contracts' next dates in one, the numbers of each
-   * year in one, the documents in one, their events in one. The contracts are locked
-   * by the caller. Returns each plan's documents, in the order of `plans`.
+   * and in the same order, with the same numbers, in a few statements for all of them: the contracts' next dates in
+   * one, the numbers of each year in one, the documents in one, their events in one. The contracts are locked by the
+   * caller. Returns each plan's documents, in the order of `plans`.
    */
   async issueTogether(
     manager: EntityManager,

@@ -4,8 +4,8 @@ import { type CalendarDate } from '@o2c/billing';
 import { o2cCounter } from '@o2c/observability';
 import { type ItemOutcome, RunFailures, type RunItem, SERVICE_ENV } from '@o2c/platform';
 import { DataSource } from 'typeorm';
-import { type InvoicingEnv } from '../../../../config/env.schema';
 import { v7 as uuidv7 } from 'uuid';
+import { type InvoicingEnv } from '../../../../config/env.schema';
 import { type BillRunOutcome } from '../../domain/bill-run';
 import { BillRunRepository } from '../../infra/bill-run.repository';
 import {
