@@ -268,7 +268,10 @@ export class RunBillRunHandler implements BeforeApplicationShutdown {
     summary.contracts += counted.counts.contracts;
     summary.issued += counted.counts.issued;
     summary.failed.push(...counted.failed);
-    if (counted.later.length > 0) await this.chunk(summary, asOf, counted.later, deferred, open, options);
+    // Unless the service is stopping: they are still due, and the next run bills them.
+    if (counted.later.length > 0 && !this.stopping) {
+      await this.chunk(summary, asOf, counted.later, deferred, open, options);
+    }
   }
 
   /**
