@@ -15,3 +15,4 @@ export * from './deal-builder';
 export * from './stack';
 export * from './deal-closed-event';
 export * from './query-plans';
+export * from './configuration';

@@ -1,17 +1,10 @@
-import { InvalidConfigurationError, validateEnv } from '@o2c/platform';
+import { validateEnv } from '@o2c/platform';
+import { configurationProblems } from '@o2c/testing';
 import { InvoicingEnv } from './env.schema';
 
 const valid = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432', KAFKA_BROKERS: '127.0.0.1:9092' };
 
-function problemsOf(raw: Record<string, string>): readonly string[] {
-  try {
-    validateEnv(InvoicingEnv, raw);
-  } catch (error) {
-    if (error instanceof InvalidConfigurationError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the configuration to be refused');
-}
+const problemsOf = (raw: Record<string, string>) => configurationProblems(InvoicingEnv, raw);
 
 describe('InvoicingEnv', () => {
   it('bills 200 contracts a transaction unless BILL_RUN_CHUNK_CONTRACTS says otherwise', () => {

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { InvalidConfigurationError, validateEnv } from '@o2c/platform';
+import { validateEnv } from '@o2c/platform';
+import { configurationProblems } from '@o2c/testing';
 import { ProvisioningEnv } from './env.schema';
 import { provisioningSettingsOf } from './provisioning-settings';
 
@@ -13,15 +14,7 @@ const valid = {
 };
 const secret = `whsec_${Buffer.from('a'.repeat(32)).toString('base64')}`;
 
-function problemsOf(raw: Record<string, string>): readonly string[] {
-  try {
-    validateEnv(ProvisioningEnv, raw);
-  } catch (error) {
-    if (error instanceof InvalidConfigurationError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the configuration to be refused');
-}
+const problemsOf = (raw: Record<string, string>) => configurationProblems(ProvisioningEnv, raw);
 
 describe(ProvisioningEnv.name, () => {
   it('needs only the signing key; delivers nowhere and runs the job hourly by default', () => {
