@@ -178,6 +178,8 @@ describe('the console in a browser', () => {
     await outcome.getByText('accepted', { exact: true }).waitFor();
     expect(await outcome.textContent()).toContain('D-TURBO: replayed');
     await page.getByText('unknown SKU SEAT-NOPE').waitFor();
+    // The queue is read again after the replay: SEAT-NOPE's deal was there before, so wait for D-TURBO to go.
+    await page.getByText('unknown SKU SEAT-TURBO').waitFor({ state: 'detached' });
     expect(await page.getByText('unknown SKU SEAT-TURBO').count()).toBe(0);
     await page.getByRole('button', { name: 'Details' }).click();
     await page.getByText('The deal as the CRM sent it (revision 1)').waitFor();
