@@ -22,6 +22,8 @@ const USAGE = `npm run bench -- [options]
   --previews N       preview requests (default 300)
   --event-checks N   calls per round when timing each event type's schema check (default 2000)
   --limit-seconds S  how long each pgbench run lasts (default 10)
+  --idle-seconds S   how long the services are left without traffic before their idle memory is read, after
+                     start-up and again after the load (default 150)
   --skip-scale-out   no second run with two instances of each consuming service
   --env KEY=VALUE    a setting given to every service (repeatable), e.g. --env DATABASE_PREPARED_STATEMENTS=off
   --label L          suffix of the report's file names (default: the commit)
@@ -38,6 +40,7 @@ function options() {
       previews: { type: 'string', default: '300' },
       'event-checks': { type: 'string', default: '2000' },
       'limit-seconds': { type: 'string', default: '10' },
+      'idle-seconds': { type: 'string', default: '150' },
       'skip-scale-out': { type: 'boolean', default: false },
       env: { type: 'string', multiple: true, default: [] },
       label: { type: 'string' },
@@ -58,7 +61,8 @@ function options() {
       | 'contracts'
       | 'previews'
       | 'event-checks'
-      | 'limit-seconds',
+      | 'limit-seconds'
+      | 'idle-seconds',
     min = 1,
   ) => {
     const raw = values[name];
@@ -76,6 +80,7 @@ function options() {
     previews: count('previews', 0),
     eventChecks: count('event-checks'),
     limitSeconds: count('limit-seconds'),
+    idleSeconds: count('idle-seconds', 0),
     scaleOut: !values['skip-scale-out'],
     env: Object.fromEntries(
       values.env.map((setting) => {
@@ -131,6 +136,24 @@ function rss(stack: BenchStack): Record<string, number> {
   );
 }
 
+/**
+ * Each service's RSS once a second from now until `seconds` have passed since `since` (ms, `now()`'s clock), with
+ * no traffic; the series, one reading a second, the last of them the idle memory.
+ */
+async function idleRss(stack: BenchStack, since: number, seconds: number): Promise<Record<string, number[]>> {
+  const series: Record<string, number[]> = Object.fromEntries(SERVICES.map((s) => [s, []]));
+  const read = () => Object.entries(rss(stack)).forEach(([service, mib]) => series[service]!.push(mib));
+  read();
+  for (let second = 1; second <= seconds; second += 1) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, since + second * 1_000 - now())));
+    read();
+  }
+  return series;
+}
+
+const last = (series: Record<string, number[]>) =>
+  Object.fromEntries(Object.entries(series).map(([service, values]) => [service, values.at(-1)!]));
+
 async function main() {
   const opts = options();
   const databaseUrl = required('DATABASE_URL');
@@ -159,9 +182,11 @@ async function main() {
   const watch = new EventWatch(brokers, now);
   try {
     await watch.start([stack.topics.topic(Topics.invoices), stack.topics.topic(Topics.licenses)]);
-    const idleRss = rss(stack);
-    say(`idle: each service's CPU over 5 s without traffic`);
+    const startedRss = rss(stack);
+    const idleSince = now();
+    say(`idle: each service's CPU over 5 s without traffic, and its memory after ${opts.idleSeconds} s`);
     const idleCpu = await idleCpuMsPerSecond(stack, 5_000);
+    const idleSeries = await idleRss(stack, idleSince, opts.idleSeconds);
     const databases = Object.values(stack.databases).map((d) => d.database);
 
     say(`warm-up: 20 deals`);
@@ -210,7 +235,9 @@ async function main() {
     say(`bill run over ${opts.contracts} contracts`);
     const billRunResult =
       opts.contracts > 0 ? await billRun(stack, day, opts.contracts, cpuProbes(stack)) : undefined;
-    const loadedRss = rss(stack);
+    const loadedSince = now();
+    say(`after the load: each service's memory over ${opts.idleSeconds} s without traffic`);
+    const loadedSeries = await idleRss(stack, loadedSince, opts.idleSeconds);
     const scans = await tableScans(Object.values(stack.databases).map((d) => d.url));
 
     let scaleOut;
@@ -253,7 +280,18 @@ async function main() {
       preview: previewResult,
       billRun: billRunResult,
       eventChecks,
-      memory: { idleRssMiB: idleRss, afterLoadRssMiB: loadedRss, idleCpuMsPerSecond: idleCpu },
+      memory: {
+        startedRssMiB: startedRss,
+        idleSeconds: opts.idleSeconds,
+        idleRssMiB: last(idleSeries),
+        afterLoadRssMiB: Object.fromEntries(
+          Object.entries(loadedSeries).map(([s, values]) => [s, values[0]!]),
+        ),
+        afterLoadIdleRssMiB: last(loadedSeries),
+        idleRssSeriesMiB: idleSeries,
+        afterLoadRssSeriesMiB: loadedSeries,
+        idleCpuMsPerSecond: idleCpu,
+      },
       tableScans: scans.slice(0, 12),
       limits: {
         postgres,

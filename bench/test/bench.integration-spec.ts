@@ -30,7 +30,7 @@ describe('the benchmark at a smoke size', () => {
         '--event-checks',
         '20',
       ],
-      ...['--limit-seconds', '2', '--label', 'smoke', '--out', out],
+      ...['--limit-seconds', '2', '--idle-seconds', '2', '--label', 'smoke', '--out', out],
     ];
     const { stdout } = await run(process.execPath, args, {
       env: { ...process.env, BENCH_LOG_LEVEL: 'warn' },
@@ -70,7 +70,27 @@ describe('the benchmark at a smoke size', () => {
     expect(report.limits.postgres.batchedDealsPerSecond).toBeGreaterThan(0);
     expect(report.limits.kafka.produceMessagesPerSecond).toBeGreaterThan(0);
     expect(report.limits.kafka.consumeMessagesPerSecond).toBeGreaterThan(0);
-    for (const mib of Object.values(report.memory.idleRssMiB)) expect(mib).toBeGreaterThan(0);
+    // Memory right after start-up, then once a second over 2 s without traffic, after start-up and after the load.
+    const { memory } = report;
+    expect(memory.idleSeconds).toBe(2);
+    for (const reading of [
+      memory.startedRssMiB!,
+      memory.idleRssMiB,
+      memory.afterLoadRssMiB,
+      memory.afterLoadIdleRssMiB!,
+    ])
+      expect(Object.keys(reading).sort()).toEqual(['deals', 'invoicing', 'provisioning', 'subscriptions']);
+    for (const series of [memory.idleRssSeriesMiB!, memory.afterLoadRssSeriesMiB!])
+      for (const values of Object.values(series)) {
+        expect(values).toHaveLength(3);
+        for (const mib of values) expect(mib).toBeGreaterThan(0);
+      }
+    for (const [service, values] of Object.entries(memory.idleRssSeriesMiB!))
+      expect(memory.idleRssMiB[service]).toBe(values[2]);
+    for (const [service, values] of Object.entries(memory.afterLoadRssSeriesMiB!)) {
+      expect(memory.afterLoadRssMiB[service]).toBe(values[0]);
+      expect(memory.afterLoadIdleRssMiB![service]).toBe(values[2]);
+    }
     // Measured from /proc: a number for each service (a process that did nothing at all would show 0).
     expect(Object.keys(report.memory.idleCpuMsPerSecond ?? {}).sort()).toEqual([
       'deals',
@@ -88,6 +108,7 @@ describe('the benchmark at a smoke size', () => {
     }
     expect(stdout).toContain("## Checking an event's data against its schema");
     expect(stdout).toContain('| deals end to end (webhook → invoice and licence), flat out |');
+    expect(stdout).toContain('| idle memory per service (RSS), 2 s without traffic after the bill run |');
     expect(readFileSync(join(out, files[1]!), 'utf8')).toBe(stdout);
   }, 600_000);
 });
