@@ -117,7 +117,7 @@ export function markdownReport(r: BenchReport): string {
             '≤ 150 MB',
           ],
           [
-            `idle memory per service (RSS), ${r.memory.idleSeconds} s without traffic after the bill run`,
+            `idle memory per service (RSS), ${r.memory.idleSeconds} s without traffic after the ${r.billRun ? 'bill run' : 'load'}`,
             r.memory.afterLoadIdleRssMiB ? mib(r.memory.afterLoadIdleRssMiB) : '—',
             '≤ 150 MB',
           ],
@@ -205,7 +205,7 @@ export function markdownReport(r: BenchReport): string {
     ),
     '',
     r.memory.idleRssSeriesMiB && r.memory.afterLoadRssSeriesMiB
-      ? `Memory (RSS, MiB) without traffic, a reading every 10 s (every second in the JSON report), from start-up: ${JSON.stringify(everyTenth(r.memory.idleRssSeriesMiB))}; from the end of the bill run: ${JSON.stringify(everyTenth(r.memory.afterLoadRssSeriesMiB))}.`
+      ? `Memory (RSS, MiB) without traffic, a reading every 10 s (every second in the JSON report), from start-up: ${JSON.stringify(everyTenth(r.memory.idleRssSeriesMiB))}; from the end of the ${r.billRun ? 'bill run' : 'load'}: ${JSON.stringify(everyTenth(r.memory.afterLoadRssSeriesMiB))}.`
       : `Memory (RSS, MiB) idle: ${JSON.stringify(r.memory.idleRssMiB)}; after the load: ${JSON.stringify(r.memory.afterLoadRssMiB)}.`,
     '',
   ].join('\n');
