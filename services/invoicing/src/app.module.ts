@@ -9,6 +9,7 @@ import {
 import { InvoicingEnv } from './config/env.schema';
 import { CreateInvoicing1764400000000 } from './modules/invoices/infra/1764400000000-create-invoicing';
 import { BillRunJobs1765200000000 } from './modules/invoices/infra/1765200000000-bill-run-jobs';
+import { OneIndexByContract1765300000000 } from './modules/invoices/infra/1765300000000-one-index-by-contract';
 import { PaymentsAndOverdue1764500000000 } from './modules/invoices/infra/1764500000000-payments-and-overdue';
 import { InvoicesModule } from './modules/invoices/invoices.module';
 import { OVERDUE_RUN } from './modules/invoices/usecases/mark-overdue-invoices/mark-overdue-invoices.handler';
@@ -30,6 +31,7 @@ export class InvoicingAppModule {
             PaymentsAndOverdue1764500000000,
             ...runFailureMigrations,
             BillRunJobs1765200000000,
+            OneIndexByContract1765300000000,
           ],
         }),
         RunFailuresModule.forRoot({ runs: [BILL_RUN, OVERDUE_RUN] }),

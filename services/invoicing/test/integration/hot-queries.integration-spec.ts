@@ -1,8 +1,9 @@
 import { planOf, type RunningService, sequentialScans, sqlOf } from '@o2c/testing';
 import { type Client } from 'pg';
-import { type EntityManager } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 import { type InvoicingEnv } from '../../src/config/env.schema';
 import { BillRunRepository } from '../../src/modules/invoices/infra/bill-run.repository';
+import { DocumentRepository } from '../../src/modules/invoices/infra/document.repository';
 import { InvoicingRepository } from '../../src/modules/invoices/infra/invoicing.repository';
 import { startInvoicing, stopInvoicing } from '../support/invoicing-test-kit';
 
@@ -40,12 +41,16 @@ afterAll(() => stopInvoicing({ sut, db }));
 describe('the hot queries on 100,000 contracts', () => {
   const invoicing = new InvoicingRepository();
   const billRuns = new BillRunRepository();
+  // The listing reads through its DataSource; a manager sends the same query.
+  const documents = (m: EntityManager) => new DocumentRepository(m as unknown as DataSource);
   const some = Array.from({ length: 50 }, (_, i) => `c-${i * 1999 + 7}`);
   const cases: [string, (manager: EntityManager) => Promise<unknown>][] = [
     ["a contract's versions", (m) => invoicing.versions(m, 'c-4242')],
     ["a chunk's versions", (m) => invoicing.versionsOf(m, some)],
     ["a contract's documents", (m) => invoicing.issued(m, 'c-4242')],
     ["a chunk's documents", (m) => invoicing.issuedOf(m, some)],
+    ["a contract's invoices, as listed", (m) => documents(m).page('invoice', { contractId: 'c-4242' }, 50)],
+    ["an account's invoices, as listed", (m) => documents(m).page('invoice', { accountId: 'a-42' }, 50)],
     ['the first due contracts', (m) => invoicing.dueContracts(m, '2027-01-10', 50)],
     [
       'the next due contracts',
