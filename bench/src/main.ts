@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Topics } from '@o2c/contracts';
 import { createKafka, ensureTopics } from '@o2c/messaging';
+import { hopLimit } from './hop-limit';
 import { databaseCounters, kafkaLimit, perDeal, postgresLimit, postgresServer, tableScans } from './limits';
 import { cpuMeter, kafkaPid, postgresCpu, processCpu, rssBytes, type CpuProbe } from './proc';
 import { markdownReport, type BenchReport } from './report';
@@ -268,6 +269,22 @@ async function main() {
     await ensureTopics(admin, [perfTopic], 6);
     await admin.disconnect();
     const kafka = await kafkaLimit(brokers, perfTopic, messageBytes, Math.max(20_000, messages * 5));
+    // The bare hop offered what each consuming service was offered: one event per deal, at the intake's rates.
+    const bareHop = async (ratePerSecond: number, events: number) => {
+      say(`the bare hop (kafkajs and pg, no framework): ${events} events at ${ratePerSecond}/s`);
+      return hopLimit({
+        brokers,
+        namespace: stack.topics.namespace,
+        ratePerSecond,
+        messages: events,
+        messageBytes,
+        postgresCpu: postgresCpu(),
+      });
+    };
+    const hop = {
+      flatOut: await bareHop(flatOut.endToEndPerSecond, flatOut.deals),
+      fixedRate: await bareHop(rate, fixedRate.deals),
+    };
 
     const report: BenchReport = {
       startedAt: startedAt.toISOString(),
@@ -296,6 +313,7 @@ async function main() {
       limits: {
         postgres,
         kafka,
+        hop,
         kafkaDealsPerSecond: Math.round(
           Math.min(kafka.produceMessagesPerSecond, kafka.consumeMessagesPerSecond) /
             Math.max(1, messagesPerDeal),

@@ -1,3 +1,4 @@
+import { type HopLimit } from './hop-limit';
 import { type KafkaLimit, type PostgresLimit, type DatabaseWork, type TableScans } from './limits';
 import { type EventCheckRow } from './event-check';
 import { type BillRunResult, type IntakeResult, type PreviewResult } from './scenarios';
@@ -50,7 +51,13 @@ export interface BenchReport {
   };
   /** The tables read most by sequential scans over the whole run (before the scale-out run). */
   readonly tableScans: TableScans[];
-  readonly limits: { postgres: PostgresLimit; kafka: KafkaLimit; kafkaDealsPerSecond: number };
+  readonly limits: {
+    postgres: PostgresLimit;
+    kafka: KafkaLimit;
+    kafkaDealsPerSecond: number;
+    /** The bare hop offered the flat-out and the fixed-rate run's rate (absent in reports made before it). */
+    hop?: { flatOut: HopLimit; fixedRate: HopLimit };
+  };
 }
 
 const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
@@ -96,6 +103,37 @@ function memoryRows(r: BenchReport): [string, string, string][] {
       m.afterLoadIdleRssMiB ? mib(m.afterLoadIdleRssMiB) : '—',
       '≤ 150 MB',
     ],
+  ];
+}
+
+const CONSUMERS = ['subscriptions', 'invoicing', 'provisioning'] as const;
+
+/** o2c's consuming services beside the bare hop offered the same rate: CPU per deal against CPU per event. */
+function hopSection(r: BenchReport): string[] {
+  const hop = r.limits.hop;
+  if (!hop) return [];
+  const row = (name: string, intake: IntakeResult, h: HopLimit) => {
+    const o2c = CONSUMERS.map((c) => intake.cpuMsPerDeal[c] ?? Number.NaN);
+    return (
+      `| ${name}, ${fixed(h.ratePerSecond)}/s, ${h.messages} events | ${fixed(h.cpuMsPerMessage.hop, 2)} ms | ` +
+      `${CONSUMERS.map((c, i) => `${c} ${fixed(o2c[i])}`).join(', ')} ms | ` +
+      `${o2c.map((ms) => `${fixed(ms / h.cpuMsPerMessage.hop)}×`).join(', ')} | ` +
+      `${fixed(h.cpuMsPerMessage.postgresql, 2)} / ${fixed(intake.cpuMsPerDeal.postgresql)} ms |`
+    );
+  };
+  return [
+    '## A bare hop at o2c’s rates (same run)',
+    '',
+    'A consumer with o2c’s guarantees and none of its work (`bench/src/hop.ts`: an inbox row and an outbox row ' +
+      'per event in one transaction, the events produced with acks=all, marked published, the offset committed; ' +
+      'kafkajs and pg, no framework), run alone and offered one event per deal at each intake run’s rate, each ' +
+      `event ${hop.flatOut.messageBytes} B. Each of o2c’s consuming services takes one event per deal.`,
+    '',
+    '| offered | the hop, CPU per event | o2c’s consuming services, CPU per deal | o2c as a multiple of the hop | PostgreSQL: per event of the hop / per deal of o2c (four databases) |',
+    '| --- | --- | --- | --- | --- |',
+    row('as the flat-out run', r.intake.flatOut, hop.flatOut),
+    row('as the fixed-rate run', r.intake.fixedRate, hop.fixedRate),
+    '',
   ];
 }
 
@@ -187,6 +225,7 @@ export function markdownReport(r: BenchReport): string {
       `${fixed(r.perDeal.rowsReadPerDeal)} rows read, ${fixed(r.perDeal.commitsPerDeal)} commits; ` +
       `${r.perDeal.messagesPerDeal} Kafka messages.`,
     '',
+    ...hopSection(r),
     '## Intake',
     '',
     '| run | deals | rejected | accepted/s | end to end/s | webhook p50 / p95 / p99 ms | to invoice p50 / p99 ms | to licence p50 / p99 ms | drain s | CPU ms/deal |',

@@ -70,6 +70,17 @@ describe('the benchmark at a smoke size', () => {
     expect(report.limits.postgres.batchedDealsPerSecond).toBeGreaterThan(0);
     expect(report.limits.kafka.produceMessagesPerSecond).toBeGreaterThan(0);
     expect(report.limits.kafka.consumeMessagesPerSecond).toBeGreaterThan(0);
+    // The bare hop was offered one event per deal at each intake run's rate, and every event came back out.
+    const hop = report.limits.hop!;
+    expect(hop.flatOut.messages).toBe(flatOut.deals);
+    expect(hop.flatOut.ratePerSecond).toBe(flatOut.endToEndPerSecond);
+    expect(hop.fixedRate.messages).toBe(fixedRate.deals);
+    expect(hop.fixedRate.ratePerSecond).toBe(fixedRate.ratePerSecond);
+    for (const run of [hop.flatOut, hop.fixedRate]) {
+      expect(run.seconds).toBeGreaterThan(0);
+      expect(run.cpuMsPerMessage.hop).toBeGreaterThan(0);
+      expect(run.cpuMsPerMessage.postgresql).toBeGreaterThan(0);
+    }
     // Memory right after start-up, then once a second over 2 s without traffic, after start-up and after the load.
     const { memory } = report;
     expect(memory.idleSeconds).toBe(2);
@@ -108,6 +119,7 @@ describe('the benchmark at a smoke size', () => {
     }
     expect(stdout).toContain("## Checking an event's data against its schema");
     expect(stdout).toContain('| deals end to end (webhook → invoice and licence), flat out |');
+    expect(stdout).toContain('## A bare hop at o2c’s rates (same run)');
     expect(stdout).toContain('| idle memory per service (RSS), 2 s without traffic after the bill run |');
     expect(readFileSync(join(out, files[1]!), 'utf8')).toBe(stdout);
   }, 600_000);
