@@ -14,6 +14,9 @@ import { billRun, intake, now, preview, serialLatency, type BenchDay } from './s
 import { SERVICES, serviceCpuProbes, startStack, stackTopics, type BenchStack } from './stack';
 import { EventWatch } from './watch';
 
+/** The intake's target: deals per second end to end. */
+const TARGET_DEALS_PER_SECOND = 300;
+
 const USAGE = `npm run bench -- [options]
   --deals N          new deals of the flat-out and fixed-rate intake runs (default 2000)
   --concurrency C    webhook calls in flight in the flat-out run (default 16)
@@ -284,6 +287,8 @@ async function main() {
     const hop = {
       flatOut: await bareHop(flatOut.endToEndPerSecond, flatOut.deals),
       fixedRate: await bareHop(rate, fixedRate.deals),
+      // What the least consumer costs at the rate the intake is to reach: three of them take part in each deal.
+      atTarget: await bareHop(TARGET_DEALS_PER_SECOND, flatOut.deals),
     };
 
     const report: BenchReport = {

@@ -56,7 +56,7 @@ export interface BenchReport {
     kafka: KafkaLimit;
     kafkaDealsPerSecond: number;
     /** The bare hop offered the flat-out and the fixed-rate run's rate (absent in reports made before it). */
-    hop?: { flatOut: HopLimit; fixedRate: HopLimit };
+    hop?: { flatOut: HopLimit; fixedRate: HopLimit; atTarget?: HopLimit };
   };
 }
 
@@ -112,7 +112,9 @@ const CONSUMERS = ['subscriptions', 'invoicing', 'provisioning'] as const;
 function hopSection(r: BenchReport): string[] {
   const hop = r.limits.hop;
   if (!hop) return [];
-  const row = (name: string, intake: IntakeResult, h: HopLimit) => {
+  const row = (name: string, intake: IntakeResult | undefined, h: HopLimit) => {
+    if (!intake)
+      return `| ${name}, ${fixed(h.ratePerSecond)}/s, ${h.messages} events | ${fixed(h.cpuMsPerMessage.hop, 2)} ms | — | — | ${fixed(h.cpuMsPerMessage.postgresql, 2)} / — ms |`;
     const o2c = CONSUMERS.map((c) => intake.cpuMsPerDeal[c] ?? Number.NaN);
     return (
       `| ${name}, ${fixed(h.ratePerSecond)}/s, ${h.messages} events | ${fixed(h.cpuMsPerMessage.hop, 2)} ms | ` +
@@ -133,6 +135,7 @@ function hopSection(r: BenchReport): string[] {
     '| --- | --- | --- | --- | --- |',
     row('as the flat-out run', r.intake.flatOut, hop.flatOut),
     row('as the fixed-rate run', r.intake.fixedRate, hop.fixedRate),
+    ...(hop.atTarget ? [row('at the intake’s target', undefined, hop.atTarget)] : []),
     '',
   ];
 }

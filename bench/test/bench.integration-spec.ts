@@ -76,10 +76,15 @@ describe('the benchmark at a smoke size', () => {
     expect(hop.flatOut.ratePerSecond).toBe(flatOut.endToEndPerSecond);
     expect(hop.fixedRate.messages).toBe(fixedRate.deals);
     expect(hop.fixedRate.ratePerSecond).toBe(fixedRate.ratePerSecond);
-    for (const run of [hop.flatOut, hop.fixedRate]) {
+    expect(hop.atTarget!.ratePerSecond).toBe(300);
+    expect(hop.atTarget!.messages).toBe(flatOut.deals);
+    for (const run of [hop.flatOut, hop.fixedRate, hop.atTarget!]) {
       expect(run.seconds).toBeGreaterThan(0);
-      expect(run.cpuMsPerMessage.hop).toBeGreaterThan(0);
-      expect(run.cpuMsPerMessage.postgresql).toBeGreaterThan(0);
+      // Read from /proc, whose clock ticks every 10 ms: a few events at a smoke size may cost less than a tick.
+      for (const ms of [run.cpuMsPerMessage.hop, run.cpuMsPerMessage.postgresql!]) {
+        expect(Number.isFinite(ms)).toBe(true);
+        expect(ms).toBeGreaterThanOrEqual(0);
+      }
     }
     // Memory right after start-up, then once a second over 2 s without traffic, after start-up and after the load.
     const { memory } = report;
