@@ -21,7 +21,7 @@ export interface HopLimit {
 
 export interface HopRun {
   readonly brokers: string;
-  /** Topics are made as `<namespace>.hop-in` and `.hop-out`: the stack deletes them with its own. */
+  /** Each run's topics are made as `<namespace>.hop-<id>-in` and `-out`: the stack deletes them with its own. */
   readonly namespace: string;
   readonly ratePerSecond: number;
   readonly messages: number;
@@ -46,7 +46,8 @@ export async function hopLimit(run: HopRun): Promise<HopLimit> {
   const db = new Client({ connectionString: database.url });
   await db.connect();
   const tag = randomUUID();
-  const [inTopic, outTopic] = [`${run.namespace}.hop-in`, `${run.namespace}.hop-out`];
+  // Topics of this run only: a run that read another's events would count them as its own.
+  const [inTopic, outTopic] = [`${run.namespace}.hop-${tag}-in`, `${run.namespace}.hop-${tag}-out`];
   const kafka = createKafka({ brokers: run.brokers, clientId: 'o2c-bench-hop-driver' });
   const admin = kafka.admin();
   const producer = kafka.producer();
