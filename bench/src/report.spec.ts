@@ -44,15 +44,15 @@ describe('the Markdown report: memory', () => {
 
 describe('the Markdown report: the bare hop', () => {
   it("sets each consuming service's CPU per deal beside the hop's CPU per event at the same rate", () => {
-    const markdown = markdownReport(report('2026-12-08-100k-79ee0f4.json'));
+    const markdown = markdownReport(report('2026-12-08-100k-90e272a.json'));
     expect(markdown).toContain('## A bare hop at o2c’s rates (same run)');
-    // 2.3 / 1.55 = 1.48, 3.0 / 1.55 = 1.94, 2.8 / 1.55 = 1.81.
-    expect(row(markdown, 'as the flat-out run, 97.2/s, 2000 events')).toBe(
-      '| as the flat-out run, 97.2/s, 2000 events | 1.55 ms | subscriptions 2.3, invoicing 3.0, provisioning 2.8 ms | 1.5×, 1.9×, 1.8× | 0.83 / 5.2 ms |',
+    // 1.8 / 1.505 = 1.2, 2.3 / 1.505 = 1.5, 2.2 / 1.505 = 1.5.
+    expect(row(markdown, 'as the flat-out run, 125.3/s, 2000 events')).toBe(
+      '| as the flat-out run, 125.3/s, 2000 events | 1.50 ms | subscriptions 1.8, invoicing 2.3, provisioning 2.2 ms | 1.2×, 1.5×, 1.5× | 0.88 / 4.3 ms |',
     );
     // At the target no run of o2c compares.
     expect(row(markdown, 'at the intake’s target, 300.0/s, 2000 events')).toBe(
-      '| at the intake’s target, 300.0/s, 2000 events | 0.75 ms | — | — | 0.42 / — ms |',
+      '| at the intake’s target, 300.0/s, 2000 events | 0.79 ms | — | — | 0.44 / — ms |',
     );
   });
 
