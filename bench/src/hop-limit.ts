@@ -44,7 +44,6 @@ export async function hopLimit(run: HopRun): Promise<HopLimit> {
   const database = uniqueTestDatabase('bench_hop');
   await ensureDatabase(database);
   const db = new Client({ connectionString: database.url });
-  await db.connect();
   const tag = randomUUID();
   // Topics of this run only: a run that read another's events would count them as its own.
   const [inTopic, outTopic] = [`${run.namespace}.hop-${tag}-in`, `${run.namespace}.hop-${tag}-out`];
@@ -54,6 +53,7 @@ export async function hopLimit(run: HopRun): Promise<HopLimit> {
   const watcher = kafka.consumer({ groupId: `bench-hop-watch-${tag}`, maxWaitTimeInMs: 100 });
   let hop: ChildProcess | undefined;
   try {
+    await db.connect();
     for (const statement of HOP_SCHEMA) await db.query(statement);
     await admin.connect();
     await ensureTopics(admin, [inTopic, outTopic], 6);
@@ -102,7 +102,17 @@ export async function hopLimit(run: HopRun): Promise<HopLimit> {
       );
     }
     await Promise.all(sent);
-    await Promise.race([everyEventBack, exited(hop)]);
+    // A hop that stops giving events back (one it cannot apply, say) fails the run instead of holding it.
+    const patience = Math.max(60_000, (3_000 * run.messages) / run.ratePerSecond);
+    let timer: NodeJS.Timeout | undefined;
+    const tooLong = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new Error(`the hop gave back ${read} of ${run.messages} events in ${patience / 1000} s`)),
+        patience,
+      );
+    });
+    await Promise.race([everyEventBack, exited(hop), tooLong]).finally(() => clearTimeout(timer));
     const cpu = measured();
     const perMessage = (seconds: number) => Math.round((seconds * 1_000_000) / run.messages) / 1000;
     return {
@@ -123,7 +133,7 @@ export async function hopLimit(run: HopRun): Promise<HopLimit> {
     }
     await watcher.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
-    await db.end();
+    await db.end().catch(() => undefined);
     await dropDatabase(database);
   }
 }

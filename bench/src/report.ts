@@ -55,7 +55,10 @@ export interface BenchReport {
     postgres: PostgresLimit;
     kafka: KafkaLimit;
     kafkaDealsPerSecond: number;
-    /** The bare hop offered the flat-out and the fixed-rate run's rate (absent in reports made before it). */
+    /**
+     * The bare hop offered the flat-out run's rate, the fixed rate and the intake's target (absent in reports made
+     * before it). In reports before 90e272a only `flatOut` is sound: the runs shared their topics.
+     */
     hop?: { flatOut: HopLimit; fixedRate: HopLimit; atTarget?: HopLimit };
   };
 }
