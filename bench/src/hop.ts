@@ -8,7 +8,7 @@ import { Client } from 'pg';
 // outbox row per new event), commits, produces the outbox rows (acks=all, idempotent), marks them published and
 // commits the partition's offset. No validation, no business rows, no tracing, no Nest or TypeORM: kafkajs (with
 // o2c's repairs, through `createKafka`) and pg, as o2c uses them. The benchmark runs it as a process of its own
-// (`hop-limit.ts`) so that its CPU can be read from /proc, and compares o2c's consuming services with it.
+// (`floors.ts`) so that its CPU can be read from /proc, and compares o2c's consuming services with it.
 //
 //   node bench/dist/hop.js <brokers> <database url> <topic in> <topic out> <consumer group>
 //

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Topics } from '@o2c/contracts';
 import { createKafka, ensureTopics } from '@o2c/messaging';
-import { hopLimit } from './hop-limit';
+import { hopLimit, intakeLimit } from './floors';
 import { databaseCounters, kafkaLimit, perDeal, postgresLimit, postgresServer, tableScans } from './limits';
 import { cpuMeter, kafkaPid, postgresCpu, processCpu, rssBytes, type CpuProbe } from './proc';
 import { markdownReport, type BenchReport } from './report';
@@ -290,6 +290,17 @@ async function main() {
       // What the least consumer costs at the rate the intake is to reach: three of them take part in each deal.
       atTarget: await bareHop(TARGET_DEALS_PER_SECOND, flatOut.deals),
     };
+    say(
+      `the bare intake (node:http, pg and kafkajs): ${flatOut.deals} deals at ${flatOut.endToEndPerSecond}/s`,
+    );
+    const intakeFloor = await intakeLimit({
+      brokers,
+      namespace: stack.topics.namespace,
+      ratePerSecond: flatOut.endToEndPerSecond,
+      deals: flatOut.deals,
+      day,
+      postgresCpu: postgresCpu(),
+    });
 
     const report: BenchReport = {
       startedAt: startedAt.toISOString(),
@@ -319,6 +330,7 @@ async function main() {
         postgres,
         kafka,
         hop,
+        intake: intakeFloor,
         kafkaDealsPerSecond: Math.round(
           Math.min(kafka.produceMessagesPerSecond, kafka.consumeMessagesPerSecond) /
             Math.max(1, messagesPerDeal),

@@ -1,4 +1,4 @@
-import { type HopLimit } from './hop-limit';
+import { type HopLimit, type IntakeLimit } from './floors';
 import { type KafkaLimit, type PostgresLimit, type DatabaseWork, type TableScans } from './limits';
 import { type EventCheckRow } from './event-check';
 import { type BillRunResult, type IntakeResult, type PreviewResult } from './scenarios';
@@ -60,6 +60,8 @@ export interface BenchReport {
      * before it). In reports before 90e272a only `flatOut` is sound: the runs shared their topics.
      */
     hop?: { flatOut: HopLimit; fixedRate: HopLimit; atTarget?: HopLimit };
+    /** The bare intake offered the flat-out run's deals at its rate (absent in reports made before it). */
+    intake?: IntakeLimit;
   };
 }
 
@@ -139,6 +141,22 @@ function hopSection(r: BenchReport): string[] {
     row('as the flat-out run', r.intake.flatOut, hop.flatOut),
     row('as the fixed-rate run', r.intake.fixedRate, hop.fixedRate),
     ...(hop.atTarget ? [row('at the intake’s target', undefined, hop.atTarget)] : []),
+    '',
+    ...intakeFloorLines(r),
+  ];
+}
+
+/** o2c's deals service beside the bare intake offered the same deals at the same rate. */
+function intakeFloorLines(r: BenchReport): string[] {
+  const floor = r.limits.intake;
+  if (!floor) return [];
+  const deals = r.intake.flatOut.cpuMsPerDeal.deals ?? Number.NaN;
+  return [
+    'The same for the webhook intake: a bare intake (`bench/src/bare-intake.ts`: the signature checked, the deal ' +
+      'and its event written in one transaction, 202, the event produced and marked; node:http, pg and kafkajs, ' +
+      `no framework) offered the flat-out run’s ${floor.deals} deals at ${fixed(floor.ratePerSecond)}/s cost ` +
+      `${fixed(floor.cpuMsPerDeal.intake, 2)} ms of CPU a deal (PostgreSQL ${fixed(floor.cpuMsPerDeal.postgresql, 2)} ms); ` +
+      `o2c’s deals service cost ${fixed(deals)} ms a deal in that run: ${fixed(deals / floor.cpuMsPerDeal.intake)}× the bare intake.`,
     '',
   ];
 }

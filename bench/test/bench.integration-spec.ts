@@ -87,6 +87,15 @@ describe('the benchmark at a smoke size', () => {
         expect(ms).toBeGreaterThanOrEqual(0);
       }
     }
+    // The bare intake took the flat-out run's deals at its rate, and published every one's event.
+    const intakeFloor = report.limits.intake!;
+    expect(intakeFloor.deals).toBe(flatOut.deals);
+    expect(intakeFloor.ratePerSecond).toBe(flatOut.endToEndPerSecond);
+    expect(intakeFloor.seconds).toBeGreaterThanOrEqual((intakeFloor.deals - 1) / intakeFloor.ratePerSecond);
+    for (const ms of [intakeFloor.cpuMsPerDeal.intake, intakeFloor.cpuMsPerDeal.postgresql!]) {
+      expect(Number.isFinite(ms)).toBe(true);
+      expect(ms).toBeGreaterThanOrEqual(0);
+    }
     // Memory right after start-up, then once a second over 2 s without traffic, after start-up and after the load.
     const { memory } = report;
     expect(memory.idleSeconds).toBe(2);
@@ -126,6 +135,7 @@ describe('the benchmark at a smoke size', () => {
     expect(stdout).toContain("## Checking an event's data against its schema");
     expect(stdout).toContain('| deals end to end (webhook → invoice and licence), flat out |');
     expect(stdout).toContain('## A bare hop at o2c’s rates (same run)');
+    expect(stdout).toContain('The same for the webhook intake: a bare intake');
     expect(stdout).toContain('| idle memory per service (RSS), 2 s without traffic after the bill run |');
     expect(readFileSync(join(out, files[1]!), 'utf8')).toBe(stdout);
   }, 600_000);
