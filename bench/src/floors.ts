@@ -87,6 +87,11 @@ async function finished(done: Promise<void>, child: ChildProcess, ms: number, pr
   await Promise.race([done, exited(child, name), tooLong]).finally(() => clearTimeout(timer));
 }
 
+/** From now on: the CPU seconds of the floor's process (as `name`) and of PostgreSQL, where it runs here. */
+function floorCpu(name: string, child: ChildProcess, postgresCpu: CpuProbe | undefined) {
+  return cpuMeter({ [name]: processCpu(child.pid!), ...(postgresCpu ? { postgresql: postgresCpu } : {}) });
+}
+
 /** CPU seconds as milliseconds per item, to three decimals. */
 const perItem = (seconds: number, items: number) => Math.round((seconds * 1_000_000) / items) / 1000;
 
@@ -133,10 +138,7 @@ export async function hopLimit(run: HopRun): Promise<HopLimit> {
       });
       await producer.connect();
       const pad = 'x'.repeat(Math.max(0, Math.round(run.messageBytes) - 120));
-      const measured = cpuMeter({
-        hop: processCpu(hop.pid!),
-        ...(run.postgresCpu ? { postgresql: run.postgresCpu } : {}),
-      });
+      const measured = floorCpu('hop', hop, run.postgresCpu);
       const start = performance.now();
       await openLoop(
         run.messages,
@@ -222,10 +224,7 @@ export async function intakeLimit(run: IntakeRun): Promise<IntakeLimit> {
   };
   return withFloorProcess(floor, async (db, intake, readyLine) => {
     const url = `http://127.0.0.1:${readyLine.split(' ')[1]}/`;
-    const measured = cpuMeter({
-      intake: processCpu(intake.pid!),
-      ...(run.postgresCpu ? { postgresql: run.postgresCpu } : {}),
-    });
+    const measured = floorCpu('intake', intake, run.postgresCpu);
     const start = performance.now();
     await openLoop(
       run.deals,
