@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createKafka, ensureTopics } from '@o2c/messaging';
 import { dropDatabase, ensureDatabase } from '@o2c/persistence';
 import { uniqueTestDatabase } from '@o2c/testing';
@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { BARE_INTAKE_SCHEMA } from './bare-intake';
 import { benchDeal, signedHeaders } from './deals';
 import { HOP_SCHEMA } from './hop';
-import { cpuMeter, type CpuProbe, processCpu } from './proc';
+import { cpuMeter, cpuMsPer, type CpuProbe, processCpu } from './proc';
 import { openLoop } from './stats';
 
 /** What the bare hop (`hop.ts`) cost, offered `ratePerSecond` events of `messageBytes` in an open loop. */
@@ -79,7 +79,7 @@ async function withFloorProcess<T>(
 
 /** `done`, unless `child` ends first or `ms` pass: then the run fails, saying how far it got. */
 async function finished(done: Promise<void>, child: ChildProcess, ms: number, progress: () => string) {
-  const name = child.spawnargs[1] ?? 'the process';
+  const name = basename(child.spawnargs[1] ?? 'the process');
   let timer: NodeJS.Timeout | undefined;
   const tooLong = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${progress()} in ${ms / 1000} s`)), ms);
@@ -91,9 +91,6 @@ async function finished(done: Promise<void>, child: ChildProcess, ms: number, pr
 function floorCpu(name: string, child: ChildProcess, postgresCpu: CpuProbe | undefined) {
   return cpuMeter({ [name]: processCpu(child.pid!), ...(postgresCpu ? { postgresql: postgresCpu } : {}) });
 }
-
-/** CPU seconds as milliseconds per item, to three decimals. */
-const perItem = (seconds: number, items: number) => Math.round((seconds * 1_000_000) / items) / 1000;
 
 /**
  * The bare hop run in a process of its own on a fresh database, offered `messages` events at `ratePerSecond`
@@ -160,16 +157,13 @@ export async function hopLimit(run: HopRun): Promise<HopLimit> {
         patience,
         () => `the hop gave back ${read} of ${run.messages} events`,
       );
-      const cpu = measured();
+      const ms = cpuMsPer(measured(), run.messages, 3);
       return {
         ratePerSecond: run.ratePerSecond,
         messages: run.messages,
         messageBytes: Math.round(run.messageBytes),
         seconds: Math.round(lastRead - start) / 1000,
-        cpuMsPerMessage: {
-          hop: perItem(cpu.hop!, run.messages),
-          ...(cpu.postgresql === undefined ? {} : { postgresql: perItem(cpu.postgresql, run.messages) }),
-        },
+        cpuMsPerMessage: { hop: ms.hop!, postgresql: ms.postgresql },
       };
     });
   } finally {
@@ -260,15 +254,12 @@ export async function intakeLimit(run: IntakeRun): Promise<IntakeLimit> {
       () => `the bare intake published ${published} of ${run.deals} events`,
     );
     const seconds = Math.round(performance.now() - start) / 1000;
-    const cpu = measured();
+    const ms = cpuMsPer(measured(), run.deals, 3);
     return {
       ratePerSecond: run.ratePerSecond,
       deals: run.deals,
       seconds,
-      cpuMsPerDeal: {
-        intake: perItem(cpu.intake!, run.deals),
-        ...(cpu.postgresql === undefined ? {} : { postgresql: perItem(cpu.postgresql, run.deals) }),
-      },
+      cpuMsPerDeal: { intake: ms.intake!, postgresql: ms.postgresql },
     };
   });
 }

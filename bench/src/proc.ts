@@ -111,3 +111,18 @@ export function cpuMeter(probes: Readonly<Record<string, CpuProbe>>): () => Reco
       ]),
     );
 }
+
+/** Each process's CPU seconds as milliseconds per item (a deal, a document), to `digits` decimals. */
+export function cpuMsPer(
+  cpuSeconds: Record<string, number>,
+  items: number,
+  digits: number,
+): Record<string, number> {
+  const scale = 10 ** digits;
+  return Object.fromEntries(
+    Object.entries(cpuSeconds).map(([name, seconds]) => [
+      name,
+      Math.round((seconds * 1000 * scale) / Math.max(1, items)) / scale,
+    ]),
+  );
+}

@@ -1,7 +1,7 @@
 import { EventTypes } from '@o2c/contracts';
 import { Client } from 'pg';
 import { benchDeal, fiveYearRamp, signedHeaders, type BenchDeal } from './deals';
-import { cpuMeter, type CpuProbe } from './proc';
+import { cpuMeter, cpuMsPer, type CpuProbe } from './proc';
 import { type BenchStack } from './stack';
 import { closedLoop, openLoop, summarize, type LatencySummary } from './stats';
 import { type EventWatch } from './watch';
@@ -104,17 +104,6 @@ export async function intake(
     toLicenceMs: summarize(toLicence),
     cpuMsPerDeal: cpuMsPer(cpuSeconds, accepted, 1),
   };
-}
-
-/** Each process's CPU seconds as milliseconds per item (a deal, a document), to `digits` decimals. */
-function cpuMsPer(cpuSeconds: Record<string, number>, items: number, digits: number): Record<string, number> {
-  const scale = 10 ** digits;
-  return Object.fromEntries(
-    Object.entries(cpuSeconds).map(([name, seconds]) => [
-      name,
-      Math.round((seconds * 1000 * scale) / Math.max(1, items)) / scale,
-    ]),
-  );
 }
 
 /** One deal at a time, each waited for until its invoice and licence exist: the pipeline's own latency. */
